@@ -1,0 +1,5 @@
+"""``python -m docgen``."""
+
+from .cli import main
+
+main()

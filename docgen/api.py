@@ -1,0 +1,154 @@
+"""The library's use cases — load, check, build — that the CLI and scripts call.
+
+Orchestration only: reading is ``source``, the transforms are ``typography``, drawing is the
+renderers'. Each article is loaded once per language and handed to every renderer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import renderers, source
+from .errors import DocgenError, Location, Problem
+from .model import Document
+from .options import RenderOptions
+from .output import safe_output_dir
+from .project import Project, load_project
+
+
+def load(path: str | Path, lang: str | None = None) -> Document:
+    """An article as a document model, typography applied, in ``lang`` (default: its own)."""
+    doc, _warnings = load_with_warnings(Path(path), lang)
+    return doc
+
+
+def load_with_warnings(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
+    from .typography import apply
+
+    doc, warnings = source.load(path, lang)
+    return apply(doc), warnings
+
+
+def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]:
+    """The articles to work on: those named, or every article of the project."""
+    if paths:
+        return [Path(p) for p in paths]
+    if not project.source_dir.is_dir():
+        raise DocgenError.at(project.source_dir, "no source folder; name the articles to build")
+    found = source.discover(project.source_dir)
+    if not found:
+        raise DocgenError.at(project.source_dir, "no article (*.md) in the source folder")
+    return found
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it warned about."""
+
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
+    """Validate articles without rendering; raises ``DocgenError`` with every error found.
+
+    Returns the warnings.
+    """
+    project = project or load_project()
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for path in sources_of(project, paths):
+        try:
+            _doc, found = source.load(path)
+            warnings.extend(found)
+        except DocgenError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DocgenError(problems)
+    return warnings
+
+
+def build(
+    paths: Sequence[str | Path] = (),
+    *,
+    formats: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    output: str | Path | None = None,
+    project: Project | None = None,
+    draft: bool = False,
+    pdf_variant: str | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> BuildResult:
+    """Build articles into ``output/<stem>/``: every format and language asked for.
+
+    Every article is validated before anything is written, so a bad source never leaves a
+    half-built set of outputs.
+    """
+    started = time.perf_counter()
+    project = project or load_project()
+    formats = list(formats or project.formats or renderers.names())
+    for name in formats:
+        if name not in renderers.names():
+            raise DocgenError.at(
+                Path("--format"), f"unknown format {name!r}; known: {', '.join(renderers.names())}"
+            )
+    output_root = Path(output).resolve() if output else project.output_dir
+    result = BuildResult()
+
+    loaded: list[tuple[Document, list[str]]] = []
+    problems: list[Problem] = []
+    for path in sources_of(project, paths):
+        try:
+            doc, warnings = load_with_warnings(path)
+        except DocgenError as exc:
+            problems.extend(exc.problems)
+            continue
+        result.warnings.extend(warnings)
+        loaded.append((doc, _languages(doc, languages or project.languages)))
+    if problems:
+        raise DocgenError(problems)
+
+    for doc, langs in loaded:
+        target_dir = safe_output_dir(output_root, doc.stem)
+        options = RenderOptions(project, target_dir, draft=draft, pdf_variant=pdf_variant)
+        per_lang = {doc.lang: doc}
+        for lang in langs:
+            if lang not in per_lang:
+                per_lang[lang], warnings = load_with_warnings(doc.path, lang)
+                result.warnings.extend(warnings)
+        for name in formats:
+            info = renderers.get(name)
+            render = info.load()
+            targets = [per_lang[lang] for lang in langs] if info.per_language else [doc]
+            for target_doc in targets:
+                for written in render(target_doc, options):
+                    result.files.append(written)
+                    if on_file:
+                        on_file(written)
+        result.warnings.extend(options.warnings)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _languages(doc: Document, requested: Sequence[str]) -> list[str]:
+    """The languages to render ``doc`` in: the source's, or those asked (``all``: every one)."""
+    if not requested:
+        return [doc.lang]
+    if "all" in requested:
+        return [doc.lang, *[t for t in doc.translations if t != doc.lang]]
+    missing = [lang for lang in requested if lang != doc.lang and lang not in doc.translations]
+    if missing:
+        raise DocgenError(
+            [
+                Problem(
+                    Location(doc.path),
+                    f"no {lang!r} translation ({doc.stem}.{lang}.md) beside the source",
+                )
+                for lang in missing
+            ]
+        )
+    return list(dict.fromkeys(requested))

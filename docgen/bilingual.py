@@ -1,0 +1,161 @@
+"""The rows of the bilingual summary sheet, shared by its PDF and DOCX renderers.
+
+One row per field, one cell per language, so the two columns stay aligned row by row in
+every output. Completeness is checked here too: every text the sheet shows must exist in
+both languages, or the build fails (``--draft`` shows a visible marker instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Location, Problem, SourceError
+from .labels import format_long_date, format_partial_date, label
+from .model import Document, Localized, Pos
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One language's text of a row; ``missing`` when the source has none; ``lead`` is a
+    prefix set apart (a timeline date)."""
+
+    lang: str
+    text: str
+    missing: bool = False
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the sheet. ``key`` names the field (``key_points[2]``), ``kind`` styles it."""
+
+    key: str
+    kind: str
+    cells: tuple[Cell, ...]
+    label: tuple[str, ...] = ()
+    pos: Pos = Pos()
+
+    @property
+    def ident(self) -> str:
+        """An HTML id for the row, used to find which field overflows the page."""
+        return "row-" + self.key.replace("[", "-").replace("]", "").replace(".", "-")
+
+
+def sheet_languages(doc: Document, configured: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The two languages of the sheet: the body's first, then the other one.
+
+    The other is the first configured language that differs, else the first language other
+    than the body's found in the title, summary or key points.
+    """
+    first = doc.source_lang
+    candidates: list[str] = list(configured)
+    for loc in (doc.meta.title, doc.meta.summary, *doc.meta.key_points):
+        if loc is not None:
+            candidates.extend(loc.languages)
+    for lang in candidates:
+        if lang != first:
+            return first, lang
+    raise SourceError.at(
+        doc.path,
+        "the summary sheet needs a second language: give the title as {"
+        + f"{first}: …, en: …"
+        + "}",
+        doc.meta.title.pos.line,
+        doc.meta.title.pos.column,
+    )
+
+
+def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> list[Row]:
+    """The sheet's rows in reading order; raises ``SourceError`` listing every missing text
+    unless ``draft``."""
+    meta = doc.meta
+    problems: list[Problem] = []
+
+    def cells(loc: Localized | None, key: str) -> tuple[Cell, ...]:
+        out = []
+        for lang in langs:
+            text = loc.get(lang) if loc is not None else None
+            if text is None:
+                pos = loc.pos if loc is not None else Pos()
+                problems.append(
+                    Problem(
+                        Location(doc.path, pos.line, pos.column),
+                        f'{key} has no "{lang}" text',
+                    )
+                )
+                out.append(Cell(lang, label("missing", lang), missing=True))
+            else:
+                out.append(Cell(lang, text))
+        return tuple(out)
+
+    def fixed(texts: list[str]) -> tuple[Cell, ...]:
+        return tuple(Cell(lang, text) for lang, text in zip(langs, texts, strict=True))
+
+    rows = [Row("title", "title", cells(meta.title, "title"), pos=meta.title.pos)]
+    if meta.subtitle:
+        rows.append(
+            Row("subtitle", "subtitle", cells(meta.subtitle, "subtitle"), pos=meta.subtitle.pos)
+        )
+    author_parts = [meta.author.role, meta.author.organization]
+    author_texts = []
+    for lang in langs:
+        parts = [meta.author.name]
+        for index, part in enumerate(author_parts):
+            if part is None:
+                continue
+            text = part.get(lang)
+            if text is None:
+                key = "author.role" if index == 0 else "author.organization"
+                problems.append(
+                    Problem(
+                        Location(doc.path, part.pos.line, part.pos.column),
+                        f'{key} has no "{lang}" text',
+                    )
+                )
+                text = label("missing", lang)
+            parts.append(text)
+        author_texts.append(", ".join(parts))
+    rows.append(Row("author", "author", fixed(author_texts)))
+    rows.append(Row("date", "date", fixed([format_long_date(meta.date, lang) for lang in langs])))
+    if meta.summary:
+        rows.append(
+            Row(
+                "summary",
+                "summary",
+                cells(meta.summary, "summary"),
+                tuple(label("summary", lang) for lang in langs),
+                meta.summary.pos,
+            )
+        )
+    for index, point in enumerate(meta.key_points):
+        heading = tuple(label("key_points", lang) for lang in langs) if index == 0 else ()
+        key = f"key_points[{index}]"
+        rows.append(Row(key, "key-point", cells(point, key), heading, point.pos))
+    for index, entry in enumerate(meta.timeline):
+        heading = tuple(label("timeline", lang) for lang in langs) if index == 0 else ()
+        texts = cells(entry.text, f"timeline[{index}].text")
+        dated = tuple(
+            Cell(c.lang, c.text, c.missing, format_partial_date(entry.date, c.lang)) for c in texts
+        )
+        rows.append(Row(f"timeline[{index}]", "timeline", dated, heading, entry.pos))
+    if meta.contact:
+        rows.append(
+            Row(
+                "contact",
+                "contact",
+                cells(meta.contact, "contact"),
+                tuple(label("contact", lang) for lang in langs),
+                meta.contact.pos,
+            )
+        )
+    if problems and not draft:
+        raise SourceError(problems)
+    return rows
+
+
+def marking(doc: Document, langs: tuple[str, str]) -> str:
+    """The classification in both languages (once if they are the same)."""
+    if doc.meta.classification is None:
+        return ""
+    texts = [doc.meta.classification.text(lang, doc.source_lang) for lang in langs]
+    return texts[0] if texts[0] == texts[1] else " / ".join(texts)

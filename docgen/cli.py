@@ -1,0 +1,152 @@
+"""The ``docgen`` command: argument parsing and printing only, logic lives in ``api``.
+
+Exit status: 0 success, 2 bad input (source, template, config, command line), 1 internal
+error. Bad input prints ``path:line:col: error: …`` lines and never a traceback; ``--debug``
+shows the traceback of internal errors.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, renderers
+from .errors import DocgenError, Problem, display_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _reporting(command: F) -> F:
+    """Turn library exceptions into messages and exit statuses."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return command(*args, **kwargs)
+        except DocgenError as exc:
+            _print_problems(exc.problems)
+            count = sum(1 for p in exc.problems if p.severity == "error")
+            if count > 1:
+                click.echo(f"{count} errors", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; previous outputs are intact", err=True)
+            ctx.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if debug:
+                traceback.print_exc()
+            click.echo(f"docgen: internal error: {type(exc).__name__}: {exc}", err=True)
+            if not debug:
+                click.echo("re-run with --debug for the traceback, and report it", err=True)
+            ctx.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def main(debug: bool) -> None:
+    """Build briefing packs — PDF brief, Word report, bilingual sheet — from Markdown."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(renderers.names()),
+    help="Output format (repeatable); default: every format.",
+)
+@click.option(
+    "--lang",
+    "-l",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Language to render (repeatable; 'all' for every translation); default: the source's.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder; default: the project's output/.",
+)
+@click.option(
+    "--draft", is_flag=True, help="Build despite missing translations; mark the output DRAFT."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@_reporting
+def build(
+    sources: tuple[Path, ...],
+    formats: tuple[str, ...],
+    languages: tuple[str, ...],
+    output: Path | None,
+    draft: bool,
+    quiet: bool,
+) -> None:
+    """Build SOURCES (default: every article in source/) into the output folder."""
+    from .api import build as run_build
+
+    def report(path: Path) -> None:
+        if not quiet:
+            click.echo(f"wrote {display_path(path)} ({_size(path.stat().st_size)})")
+
+    result = run_build(
+        sources,
+        formats=formats,
+        languages=languages,
+        output=output,
+        draft=draft,
+        on_file=report,
+    )
+    _print_problems(result.warnings)
+    if not quiet:
+        click.echo(f"built {len(result.files)} file(s) in {result.seconds:.2f} s")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@_reporting
+def check(sources: tuple[Path, ...], quiet: bool) -> None:
+    """Validate SOURCES (default: every article in source/) without rendering."""
+    from .api import check as run_check
+    from .api import sources_of
+    from .project import load_project
+
+    project = load_project()
+    paths = sources_of(project, sources)
+    warnings = run_check(paths, project)
+    _print_problems(warnings)
+    if not quiet:
+        click.echo(f"{len(paths)} article(s) OK")
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return f"{size} B"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

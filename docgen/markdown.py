@@ -1,0 +1,332 @@
+"""Markdown body → model blocks, parsed once with markdown-it-py.
+
+CommonMark plus GFM tables, strikethrough and footnotes. Nothing downstream sees a
+markdown-it token: this module is the only one that knows them. Headings become nested
+``Section`` nodes; raw HTML becomes ``RawInline``/``RawBlock`` so that renderers decide
+what to do with it (print it as text, by default).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Location, Problem
+from .model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Section,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    Text,
+    ThematicBreak,
+)
+
+MAX_DEPTH = 40
+"""Deepest nesting of blocks or inlines accepted; deeper input is refused, not truncated."""
+
+_PARSER_NESTING = MAX_DEPTH + 8
+"""markdown-it silently drops what lies deeper than its limit, so ours must trip first."""
+
+_SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_ALIGN = re.compile(r"text-align:(left|center|right)")
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    return md
+
+
+_MD = _parser()
+
+
+@dataclass
+class ParsedBody:
+    """What the body parser hands back: the block tree, footnotes and any problems."""
+
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_safe_href(href: str) -> bool:
+    """Relative links, fragments and web/mail/phone links pass; ``javascript:`` and
+    ``file:`` (and any other scheme) do not."""
+    match = _SCHEME.match(href.strip())
+    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+
+
+class _Builder:
+    """Walks one markdown-it syntax tree; keeps the state the walk needs."""
+
+    def __init__(self, path: Path, line_offset: int) -> None:
+        self.path = path
+        self.line_offset = line_offset
+        self.problems: list[Problem] = []
+        self.footnote_numbers: dict[str, int] = {}
+        self._too_deep_reported = False
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def line_of(self, node: SyntaxTreeNode) -> int:
+        """The 1-based line of ``node`` in the whole source file."""
+        mapped = node.map
+        return mapped[0] + 1 + self.line_offset if mapped else 0
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(Problem(Location(self.path, line), message, "warning"))
+
+    def check_depth(self, depth: int, line: int) -> bool:
+        if depth <= MAX_DEPTH:
+            return True
+        if not self._too_deep_reported:
+            self._too_deep_reported = True
+            self.problems.append(
+                Problem(
+                    Location(self.path, line),
+                    f"content is nested more than {MAX_DEPTH} levels deep",
+                )
+            )
+        return False
+
+    # -- blocks --------------------------------------------------------------------------
+
+    def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> list[Block]:
+        out: list[Block] = []
+        for node in nodes:
+            block = self.block(node, depth)
+            if block is not None:
+                out.append(block)
+        return out
+
+    def block(self, node: SyntaxTreeNode, depth: int) -> Block | None:  # noqa: PLR0911
+        line = self.line_of(node)
+        if not self.check_depth(depth, line):
+            return None
+        kind = node.type
+        if kind == "paragraph":
+            inlines = self.inline_children(node, depth)
+            if len(inlines) == 1 and isinstance(inlines[0], Image):
+                image = inlines[0]
+                caption = (Text(image.title),) if image.title else ()
+                return Figure(image, caption, line)
+            return Paragraph(inlines, line)
+        if kind == "heading":
+            return Heading(int(node.tag[1]), self.inline_children(node, depth), line)
+        if kind == "bullet_list":
+            return BulletList(self.items(node, depth), _is_tight(node), line)
+        if kind == "ordered_list":
+            start = node.attrs.get("start", 1)
+            return OrderedList(self.items(node, depth), int(start), _is_tight(node), line)
+        if kind == "blockquote":
+            return BlockQuote(tuple(self.blocks(node.children, depth + 1)), line)
+        if kind in ("code_block", "fence"):
+            return CodeBlock(node.content, node.info.strip(), line)
+        if kind == "hr":
+            return ThematicBreak(line)
+        if kind == "html_block":
+            return RawBlock(node.content, line)
+        if kind == "table":
+            return self.table(node, depth, line)
+        if kind == "footnote_block":
+            return None  # collected separately
+        self.warn(line, f"unsupported Markdown element {kind!r} ignored")
+        return None
+
+    def items(self, node: SyntaxTreeNode, depth: int) -> tuple[ListItem, ...]:
+        return tuple(
+            ListItem(tuple(self.blocks(item.children, depth + 1)), self.line_of(item))
+            for item in node.children
+        )
+
+    def table(self, node: SyntaxTreeNode, depth: int, line: int) -> Table:
+        header: tuple[TableCell, ...] = ()
+        rows: list[tuple[TableCell, ...]] = []
+        aligns: tuple[str, ...] = ()
+        for part in node.children:  # thead, tbody
+            for row in part.children:
+                cells = tuple(TableCell(self.inline_children(c, depth)) for c in row.children)
+                if part.type == "thead":
+                    header = cells
+                    aligns = tuple(_align(c) for c in row.children)
+                else:
+                    rows.append(cells)
+        return Table(header, tuple(rows), aligns, line)
+
+    def footnotes(self, root: SyntaxTreeNode) -> tuple[Footnote, ...]:
+        found: list[Footnote] = []
+        for node in root.children:
+            if node.type != "footnote_block":
+                continue
+            for note in node.children:
+                label = str(note.meta.get("label", ""))
+                number = self.footnote_numbers.get(label, int(note.meta.get("id", 0)) + 1)
+                children = tuple(
+                    self.blocks([c for c in note.children if c.type != "footnote_anchor"], 1)
+                )
+                found.append(Footnote(label, number, children, self.line_of(note)))
+        return tuple(sorted(found, key=lambda f: f.number))
+
+    # -- inlines -------------------------------------------------------------------------
+
+    def inline_children(self, node: SyntaxTreeNode, depth: int) -> tuple[Inline, ...]:
+        """The inlines of a paragraph, heading or table cell (its single ``inline`` child)."""
+        out: list[Inline] = []
+        for child in node.children:
+            if child.type == "inline":
+                out.extend(self.inlines(child.children, depth + 1, self.line_of(node)))
+        return tuple(_merge_text(out))
+
+    def inlines(self, nodes: list[SyntaxTreeNode], depth: int, line: int) -> list[Inline]:
+        out: list[Inline] = []
+        for node in nodes:
+            if not self.check_depth(depth, line):
+                break
+            out.extend(self.inline(node, depth, line))
+        return _merge_text(out)
+
+    def inline(self, node: SyntaxTreeNode, depth: int, line: int) -> list[Inline]:  # noqa: PLR0911
+        kind = node.type
+        if kind == "text":
+            return [Text(node.content)]
+        if kind == "softbreak":
+            return [Text("\n")]
+        if kind == "hardbreak":
+            return [LineBreak()]
+        if kind == "code_inline":
+            return [Code(node.content)]
+        if kind == "html_inline":
+            return [RawInline(node.content)]
+        children = tuple(self.inlines(node.children, depth + 1, line))
+        if kind == "em":
+            return [Emphasis(children)]
+        if kind == "strong":
+            return [Strong(children)]
+        if kind == "s":
+            return [Strikethrough(children)]
+        if kind == "link":
+            href = str(node.attrs.get("href", ""))
+            if not is_safe_href(href):
+                self.warn(line, f"link to {href!r} removed: only http, https, mailto and tel")
+                return list(children)
+            return [Link(href, children, str(node.attrs.get("title", "") or ""))]
+        if kind == "image":
+            src = str(node.attrs.get("src", ""))
+            alt = "".join(_plain(c) for c in node.children)
+            return [Image(src, alt, str(node.attrs.get("title", "") or ""))]
+        if kind == "footnote_ref":
+            label = str(node.meta.get("label", ""))
+            number = self.footnote_numbers.setdefault(label, len(self.footnote_numbers) + 1)
+            return [FootnoteRef(label, number)]
+        self.warn(line, f"unsupported inline element {kind!r} kept as text")
+        return [Text(node.content)] if node.content else list(children)
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    if node.type in ("text", "code_inline"):
+        return node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return " "
+    return "".join(_plain(c) for c in node.children)
+
+
+def _merge_text(nodes: list[Inline]) -> list[Inline]:
+    """Adjacent Text nodes joined, so transforms see whole words."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out
+
+
+def _is_tight(node: SyntaxTreeNode) -> bool:
+    for item in node.children:
+        for child in item.children:
+            if child.type == "paragraph" and not child.hidden:
+                return False
+    return True
+
+
+def _align(cell: SyntaxTreeNode) -> str:
+    match = _ALIGN.search(str(cell.attrs.get("style", "")))
+    return match.group(1) if match else ""
+
+
+def _sectionize(blocks: list[Block]) -> tuple[Block, ...]:
+    """Nest the flat block list under its headings and number the sections."""
+    root: list[Block] = []
+    # Each open section: (heading level, heading, its children).
+    stack: list[tuple[int, Heading, list[Block]]] = []
+
+    def close_one() -> None:
+        _level, heading, children = stack.pop()
+        target = stack[-1][2] if stack else root
+        target.append(Section(0, heading.children, tuple(children), "", "", heading.line))
+
+    for block in blocks:
+        if isinstance(block, Heading):
+            while stack and stack[-1][0] >= block.level:
+                close_one()
+            stack.append((block.level, block, []))
+        else:
+            (stack[-1][2] if stack else root).append(block)
+    while stack:
+        close_one()
+    return tuple(_number(root, depth=1, prefix=""))
+
+
+def _number(blocks: list[Block] | tuple[Block, ...], depth: int, prefix: str) -> list[Block]:
+    out: list[Block] = []
+    count = 0
+    for block in blocks:
+        if isinstance(block, Section):
+            count += 1
+            number = f"{prefix}{count}"
+            children = tuple(_number(block.children, depth + 1, number + "."))
+            ident = "sec-" + number.replace(".", "-")
+            out.append(Section(depth, block.title, children, ident, number, block.line))
+        else:
+            out.append(block)
+    return out
+
+
+def parse_body(text: str, path: Path, line_offset: int = 0) -> ParsedBody:
+    """Parse a Markdown body; ``line_offset`` is the number of file lines before it."""
+    builder = _Builder(path, line_offset)
+    try:
+        root = SyntaxTreeNode(_MD.parse(text))
+    except RecursionError:
+        problem = Problem(Location(path, line_offset + 1), "content is nested too deeply")
+        return ParsedBody((), (), [problem])
+    flat = builder.blocks(root.children, 1)
+    footnotes = builder.footnotes(root)
+    return ParsedBody(_sectionize(flat), footnotes, builder.problems)

@@ -1,0 +1,412 @@
+"""The format-neutral document model every renderer reads.
+
+Frozen dataclasses, no HTML and no render methods: the loader builds it once, transforms
+(typography, numbering) return new trees, and each renderer walks it in its own way. Block
+and inline nodes carry the source line they came from so that later stages (translation
+units, warnings) can point back into the source.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# --------------------------------------------------------------------------- positions
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A 1-based line and column in the source file (0 when unknown)."""
+
+    line: int = 0
+    column: int = 0
+
+
+NOWHERE = Pos()
+
+# --------------------------------------------------------------------------- localized text
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text given in one or more languages.
+
+    ``texts`` maps a language code to its text. A plain YAML string (a name, an acronym) is
+    the same in every language and is stored under the key ``"*"``.
+    """
+
+    texts: tuple[tuple[str, str], ...]
+    pos: Pos = NOWHERE
+    positions: tuple[tuple[str, Pos], ...] = ()
+
+    @classmethod
+    def plain(cls, text: str, pos: Pos = NOWHERE) -> Localized:
+        return cls((("*", text),), pos)
+
+    @classmethod
+    def of(cls, mapping: Mapping[str, str], pos: Pos = NOWHERE) -> Localized:
+        return cls(tuple(mapping.items()), pos)
+
+    @property
+    def is_universal(self) -> bool:
+        """True for a plain string, valid in every language."""
+        return len(self.texts) == 1 and self.texts[0][0] == "*"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang, _ in self.texts if lang != "*")
+
+    def has(self, lang: str) -> bool:
+        return any(code in {lang, "*"} for code, _ in self.texts)
+
+    def get(self, lang: str) -> str | None:
+        """The text in ``lang`` (or the universal text), else None."""
+        for code, text in self.texts:
+            if code in {lang, "*"}:
+                return text
+        return None
+
+    def text(self, lang: str, fallback: str | None = None) -> str:
+        """The text in ``lang``, else in ``fallback``, else the first one given."""
+        found = self.get(lang)
+        if found is None and fallback is not None:
+            found = self.get(fallback)
+        if found is None:
+            found = self.texts[0][1] if self.texts else ""
+        return found
+
+    def position(self, lang: str) -> Pos:
+        """Where the ``lang`` text stands in the source, or where the field does."""
+        for code, pos in self.positions:
+            if code == lang:
+                return pos
+        return self.pos
+
+    def map(self, fn: Callable[[str, str], str]) -> Localized:
+        """A copy with ``fn(text, lang)`` applied to every text."""
+        return Localized(
+            tuple((code, fn(text, code)) for code, text in self.texts), self.pos, self.positions
+        )
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strikethrough:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code: typography never touches it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink. ``href`` is already checked by the loader (unsafe schemes removed)."""
+
+    href: str
+    children: tuple[Inline, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break (two spaces or a backslash at the end of a line)."""
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A call to footnote number ``number`` (1-based, in order of first call)."""
+
+    label: str
+    number: int
+
+
+@dataclass(frozen=True)
+class RawInline:
+    """Raw HTML typed in the source; renderers print it as text unless allowed."""
+
+    text: str
+
+
+Inline = (
+    Text
+    | Emphasis
+    | Strong
+    | Strikethrough
+    | Code
+    | Link
+    | Image
+    | LineBreak
+    | FootnoteRef
+    | RawInline
+)
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; in the body tree it only appears as a Section's title."""
+
+    level: int
+    children: tuple[Inline, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything up to the next heading of the same or a higher level.
+
+    ``ident`` is a stable, unique anchor (used for bookmarks, TOC links and translation
+    units); ``number`` is the dotted section number ("2.1"), empty for unnumbered sections.
+    """
+
+    level: int
+    title: tuple[Inline, ...]
+    children: tuple[Block, ...]
+    ident: str
+    number: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ListItem:
+    children: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    tight: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    start: int = 1
+    tight: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    children: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    info: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    """A raw HTML block typed in the source; printed as text unless allowed."""
+
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image standing alone in its paragraph; the title (if any) is the caption."""
+
+    image: Image
+    caption: tuple[Inline, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TableCell:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM table. ``aligns`` holds "left", "center", "right" or "" per column."""
+
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    aligns: tuple[str, ...]
+    line: int = 0
+
+
+Block = (
+    Paragraph
+    | Heading
+    | Section
+    | BulletList
+    | OrderedList
+    | BlockQuote
+    | CodeBlock
+    | ThematicBreak
+    | RawBlock
+    | Figure
+    | Table
+)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    label: str
+    number: int
+    children: tuple[Block, ...]
+    line: int = 0
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, the month or the day (timeline entries)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: Localized | None = None
+    organization: Localized | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: PartialDate
+    text: Localized
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The front matter, typed. Optional fields are None or empty."""
+
+    title: Localized
+    author: Author
+    date: _dt.date
+    lang: str
+    subtitle: Localized | None = None
+    short_title: Localized | None = None
+    classification: Localized | None = None
+    keywords: tuple[str, ...] = ()
+    summary: Localized | None = None
+    key_points: tuple[Localized, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    contact: Localized | None = None
+
+
+# --------------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article in one language, ready to render.
+
+    ``lang`` is the language this document is rendered in: the source language, or a
+    translation's when the body came from ``NAME.LANG.md``. ``source_lang`` is the
+    original's. Front-matter texts stay ``Localized`` so that bilingual outputs can show
+    both languages side by side.
+    """
+
+    path: Path
+    meta: Metadata
+    body: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    lang: str = ""
+    body_path: Path | None = None
+    translations: tuple[str, ...] = field(default=())
+
+    @property
+    def stem(self) -> str:
+        """The article's name: ``maroc-kazakhstan`` for ``maroc-kazakhstan.md``."""
+        return self.path.stem
+
+    @property
+    def source_lang(self) -> str:
+        return self.meta.lang
+
+    def sections(self) -> Iterator[Section]:
+        """Every section, depth first, in reading order."""
+        yield from iter_sections(self.body)
+
+
+def iter_sections(blocks: tuple[Block, ...]) -> Iterator[Section]:
+    for block in blocks:
+        if isinstance(block, Section):
+            yield block
+            yield from iter_sections(block.children)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text of inline nodes, markup dropped (for bookmarks, TOC entries, metadata)."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code, RawInline)):
+            out.append(node.text)
+        elif isinstance(node, (Emphasis, Strong, Strikethrough, Link)):
+            out.append(plain_text(node.children))
+        elif isinstance(node, Image):
+            out.append(node.alt)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif isinstance(node, FootnoteRef):
+            out.append(str(node.number))
+    return "".join(out)

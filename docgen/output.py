@@ -1,0 +1,53 @@
+"""Writing outputs so that a failed build never damages a previous good file.
+
+Every output is written to a temporary file in its final folder and moved into place with
+``os.replace``, which is atomic on POSIX and Windows: readers see the old file or the new
+one, never half of one, and an interrupted build leaves no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .errors import DocgenError
+
+TEMP_PREFIX = ".docgen-"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temp_path)`` and move the result into place."""
+    with atomic_path(target) as temp:
+        write(temp)
+        if temp.stat().st_size == 0:
+            raise DocgenError.at(
+                target, "the renderer produced an empty file; output kept as it was"
+            )
+    return target
+
+
+def safe_output_dir(output_root: Path, name: str) -> Path:
+    """``output_root/name``, refusing names that would land outside ``output_root``."""
+    root = output_root.resolve()
+    candidate = (root / name).resolve()
+    if name in ("", ".", "..") or not candidate.is_relative_to(root) or candidate == root:
+        raise DocgenError.at(Path(name), "article name cannot be used as an output folder name")
+    return candidate

@@ -1,0 +1,143 @@
+"""A publishing project: where sources, templates and outputs live, and its settings.
+
+A project is the folder holding ``docgen.toml`` (searched upwards from the working
+directory, like git does); without one, the working directory with the defaults below.
+Every path a build may read from is derived here, so the resource policy has one source.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Location, Problem
+
+CONFIG_NAME = "docgen.toml"
+PAPER_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Resolved project settings; every path is absolute."""
+
+    root: Path
+    source_dir: Path
+    output_dir: Path
+    templates_dir: Path
+    config_path: Path | None = None
+    formats: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    paper: str = "A4"
+    allow_raw_html: bool = False
+    allow_remote: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where templates resolve from, first match wins: the project's, then built-ins."""
+        return (self.templates_dir, builtin_templates_dir())
+
+    @property
+    def readable_roots(self) -> tuple[Path, ...]:
+        """The only folders a build may read resources (images, fonts, CSS) from."""
+        return (self.source_dir, self.templates_dir, builtin_templates_dir(), self.root / "assets")
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with docgen: inside the wheel, or the repository's."""
+    package = Path(__file__).resolve().parent
+    bundled = package / "_templates"
+    return bundled if bundled.is_dir() else package.parent / "templates"
+
+
+def find_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load_project(start: Path | None = None) -> Project:
+    """The project around ``start`` (default: the working directory)."""
+    start = (start or Path.cwd()).resolve()
+    root = find_root(start)
+    if root is None:
+        return _project(start, None, {})
+    config_path = root / CONFIG_NAME
+    return _project(root, config_path, _read_config(config_path))
+
+
+_SETTINGS: dict[str, type | tuple[type, ...]] = {
+    "source": str,
+    "output": str,
+    "templates": str,
+    "formats": list,
+    "languages": list,
+    "paper": str,
+    "allow_raw_html": bool,
+    "allow_remote_resources": bool,
+    "theme": str,
+}
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError.at(path, f"cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError.at(path, f"invalid TOML: {message}", line, column) from None
+    problems: list[Problem] = []
+    settings = data.get("docgen", data)
+    for key, value in settings.items():
+        line = _line_of(text, key)
+        if key not in _SETTINGS:
+            known = ", ".join(_SETTINGS)
+            problems.append(
+                Problem(Location(path, line, 1), f"unknown setting {key!r}; known: {known}")
+            )
+        elif not isinstance(value, _SETTINGS[key]):
+            expected = getattr(_SETTINGS[key], "__name__", "value")
+            problems.append(Problem(Location(path, line, 1), f"{key} must be a {expected}"))
+    paper = settings.get("paper", "A4")
+    if isinstance(paper, str) and paper not in PAPER_SIZES:
+        problems.append(
+            Problem(
+                Location(path, _line_of(text, "paper"), 1),
+                f"paper must be one of {', '.join(PAPER_SIZES)}, not {paper!r}",
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
+    return dict(settings)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line where ``key`` is set; tomllib keeps no positions, so find it in the text."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> Project:
+    return Project(
+        root=root,
+        source_dir=(root / settings.get("source", "source")).resolve(),
+        output_dir=(root / settings.get("output", "output")).resolve(),
+        templates_dir=(root / settings.get("templates", "templates")).resolve(),
+        config_path=config_path,
+        formats=tuple(settings.get("formats", ())),
+        languages=tuple(settings.get("languages", ())),
+        paper=settings.get("paper", "A4"),
+        allow_raw_html=bool(settings.get("allow_raw_html", False)),
+        allow_remote=bool(settings.get("allow_remote_resources", False)),
+        extra={k: v for k, v in settings.items() if k == "theme"},
+    )

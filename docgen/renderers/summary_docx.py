@@ -1,0 +1,147 @@
+"""The summary sheet as an editable Word file: the same rows as the PDF, in a two-column
+table, each cell tagged with its language so Word spell-checks each column correctly.
+
+It borrows its styles from the report's ``reference.docx``, so an organization's Word look
+applies to the sheet as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from .. import templates
+from ..bilingual import Row, marking
+from ..errors import TemplateError
+from ..labels import label
+from ..model import Document
+from ..options import RenderOptions
+
+REFERENCE = "report/reference.docx"
+PRIMARY = RGBColor(0x14, 0x28, 0x4B)
+MUTED = RGBColor(0x5A, 0x62, 0x70)
+MARKING = RGBColor(0x8B, 0x1A, 0x1A)
+_REGIONS = {"fr": "fr-FR", "en": "en-GB", "ar": "ar-MA", "kk": "kk-KZ", "ru": "ru-RU"}
+
+
+def word_lang(lang: str) -> str:
+    """A Word language tag (``fr`` → ``fr-FR``) so the right dictionary is picked."""
+    return lang if "-" in lang else _REGIONS.get(lang, lang)
+
+
+def _set_lang(run: Any, lang: str) -> None:
+    rpr = run._r.get_or_add_rPr()
+    element = rpr.find(qn("w:lang"))
+    if element is None:
+        element = OxmlElement("w:lang")
+        rpr.append(element)
+    element.set(qn("w:val"), word_lang(lang))
+
+
+def _open_reference(options: RenderOptions) -> Any:
+    path = templates.resolve(options.project, REFERENCE)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a bad file
+        raise TemplateError.at(path, f"not a valid .docx: {exc}") from None
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _label_row(table: Any, row: Row, langs: tuple[str, str]) -> None:
+    for cell, text, lang in zip(table.add_row().cells, row.label, langs, strict=True):
+        run = cell.paragraphs[0].add_run(text.upper())
+        run.bold = True
+        run.font.size = Pt(8)
+        run.font.color.rgb = PRIMARY
+        _set_lang(run, lang)
+
+
+def _content_row(table: Any, row: Row, number: int, title_style: Any) -> None:
+    for cell, content in zip(table.add_row().cells, row.cells, strict=True):
+        para = cell.paragraphs[0]
+        if row.kind == "title" and title_style is not None:
+            para.style = title_style
+        if content.lead:
+            lead = para.add_run(content.lead + " — ")
+            lead.bold = True
+            _set_lang(lead, content.lang)
+        prefix = f"{number}. " if row.kind == "key-point" else ""
+        run = para.add_run(prefix + content.text)
+        _set_lang(run, content.lang)
+        if row.kind in ("subtitle", "date", "contact"):
+            run.font.color.rgb = MUTED
+        if content.missing:
+            run.italic = True
+            run.font.color.rgb = MARKING
+        if row.kind == "summary":
+            _shade(cell, "F2F4F8")
+
+
+def _set_properties(document: Any, doc: Document, langs: tuple[str, str]) -> None:
+    """Core properties from the source, dates included (not the clock): rebuilding an
+    unchanged article gives the same metadata."""
+    props = document.core_properties
+    props.title = " / ".join(doc.meta.title.text(lang, doc.source_lang) for lang in langs)
+    props.author = doc.meta.author.name
+    props.keywords = ", ".join(doc.meta.keywords)
+    props.language = word_lang(langs[0])
+    created = dt.datetime.combine(doc.meta.date, dt.time(0, 0), tzinfo=dt.UTC)
+    props.created = created
+    props.modified = created
+    props.last_modified_by = doc.meta.author.name
+
+
+def write_sheet_docx(
+    doc: Document, rows: list[Row], langs: tuple[str, str], options: RenderOptions, target: Path
+) -> None:
+    document = _open_reference(options)
+    section = document.sections[0]
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+
+    head = document.add_paragraph()
+    mark = marking(doc, langs)
+    if mark:
+        run = head.add_run(mark)
+        run.bold = True
+        run.font.size = Pt(8)
+        run.font.color.rgb = MARKING
+    if options.draft:
+        stamp = head.add_run("   " + " / ".join(label("draft", lang) for lang in langs))
+        stamp.bold = True
+        stamp.font.color.rgb = MARKING
+
+    table = document.add_table(rows=0, cols=2)
+    table.autofit = False
+    title_style = next((st for st in document.styles if st.name == "Title"), None)
+    number = 0
+    for row in rows:
+        if row.label:
+            _label_row(table, row, langs)
+        if row.kind == "key-point":
+            number += 1
+        _content_row(table, row, number, title_style)
+    width = section.page_width - section.left_margin - section.right_margin
+    for column in table.columns:
+        for cell in column.cells:
+            cell.width = width // 2
+    _set_properties(document, doc, langs)
+    document.save(str(target))

@@ -1,0 +1,106 @@
+"""HTML → PDF with WeasyPrint, under docgen's resource policy.
+
+The URL fetcher is the single door through which a document reaches anything outside its
+HTML: it serves regular files below the project's readable folders (after resolving
+symlinks and ``..``), inline ``data:`` URLs, and remote URLs only when the project opts in.
+Everything else is refused and reported, so an article from an outside contributor cannot
+read ``/etc/passwd`` into a PDF or ping a server.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..errors import Location, Problem
+from ..output import write_atomic
+from ..project import Project
+
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+"""Largest single resource (image, font) a document may pull in."""
+
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1")
+
+
+class PolicyFetcher(URLFetcher):  # type: ignore[misc]
+    """A WeasyPrint fetcher that only serves what the project allows."""
+
+    def __init__(self, roots: tuple[Path, ...], allow_remote: bool = False) -> None:
+        super().__init__(timeout=10, allowed_protocols=("http", "https"), allow_redirects=False)
+        self.roots = tuple(r.resolve() for r in roots)
+        self.allow_remote = allow_remote
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            return self._file(url, Path(unquote(parts.path)))
+        if scheme in ("http", "https") and self.allow_remote:
+            return super().fetch(url, headers)
+        return self._refuse(
+            url,
+            "remote resources are off (allow_remote_resources)"
+            if scheme in ("http", "https")
+            else f"scheme {scheme!r} not allowed",
+        )
+
+    def _file(self, url: str, path: Path) -> URLFetcherResponse:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return self._refuse(url, "file not found")
+        if not any(real.is_relative_to(root) for root in self.roots):
+            return self._refuse(url, "outside the project's source, templates and assets folders")
+        if not real.is_file():
+            return self._refuse(url, "not a regular file")
+        if real.stat().st_size > MAX_RESOURCE_BYTES:
+            return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
+        return URLFetcherResponse(url, body=real.read_bytes())
+
+    def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
+        self.refused.append(f"{url}: {reason}")
+        raise ValueError(f"refused {url}: {reason}")
+
+
+def layout(html: str, project: Project, base_dir: Path) -> tuple[Any, PolicyFetcher]:
+    """Lay ``html`` out into pages (a ``weasyprint.Document``) under the project's policy."""
+    fetcher = PolicyFetcher(project.readable_roots, project.allow_remote)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(
+        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(pdf_tags=True)
+    return document, fetcher
+
+
+def write_document(
+    document: Any, fetcher: PolicyFetcher, target: Path, variant: str | None = None
+) -> list[Problem]:
+    """Write a laid-out document to ``target`` atomically; warnings for refused resources."""
+    options: dict[str, object] = {"pdf_tags": True}
+    if variant:
+        options["pdf_variant"] = variant
+    write_atomic(target, lambda temp: document.write_pdf(temp, **options))
+    return [
+        Problem(Location(target), f"resource not loaded: {message}", "warning")
+        for message in dict.fromkeys(fetcher.refused)
+    ]
+
+
+def write_pdf(
+    html: str,
+    target: Path,
+    project: Project,
+    base_dir: Path,
+    variant: str | None = None,
+) -> list[Problem]:
+    """Render ``html`` to ``target`` atomically; returns warnings for refused resources."""
+    document, fetcher = layout(html, project, base_dir)
+    return write_document(document, fetcher, target, variant)

@@ -1,0 +1,186 @@
+"""Reading an article from disk: bytes → text → front matter + body → ``Document``.
+
+Positions are kept in whole-file lines from the first byte on, so that every message points
+where an editor will jump. Translations (``NAME.LANG.md``) are recognised here, so that a
+folder of sources never mistakes one for an article of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DocgenError, Location, Problem, SourceError
+from .frontmatter import LANG_CODE, parse_front_matter
+from .markdown import parse_body
+from .model import Document, Metadata, Pos
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+"""A briefing article is tens of kilobytes; anything past this is a mistake or an attack."""
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Z]{2})?)$")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source file's text with its front matter and body split, and their first lines."""
+
+    path: Path
+    front_matter: str
+    front_matter_line: int
+    body: str
+    body_line: int
+
+
+def read_text(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
+    """Read a UTF-8 file, accepting a BOM and CRLF, refusing NUL and control characters."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise SourceError.at(path, f"file is {size:,} bytes; the limit is {limit:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError.at(path, "no such file") from None
+    except IsADirectoryError:
+        raise SourceError.at(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise SourceError.at(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError.at(
+            path,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            line,
+            column,
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    problems = [
+        Problem(Location(path, line, column), f"control character U+{ord(ch):04X} not allowed")
+        for line, column, ch in _control_characters(text)
+    ]
+    if problems:
+        raise SourceError(problems[:20])
+    return text
+
+
+def _control_characters(text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, ch in enumerate(line, start=1):
+            if ch != "\t" and unicodedata.category(ch) == "Cc":
+                found.append((number, column, ch))
+    return found
+
+
+def split(path: Path, text: str) -> SourceText:
+    """Separate the front matter (between ``---`` lines at the top) from the body."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        raise SourceError.at(
+            path, "missing front matter: the file must start with a line '---'", 1, 1
+        )
+    for index in range(1, len(lines)):
+        if _END_FENCE.match(lines[index]):
+            return SourceText(
+                path,
+                "\n".join(lines[1:index]) + "\n",
+                2,
+                "\n".join(lines[index + 1 :]),
+                index + 2,
+            )
+    raise SourceError.at(path, "the front matter opened here is never closed by a line '---'", 1, 1)
+
+
+def translation_of(path: Path) -> tuple[Path, str] | None:
+    """For ``x.en.md``: the original ``x.md`` and ``"en"``; None for an original."""
+    match = _TRANSLATION.match(path.stem)
+    if not match or not LANG_CODE.match(match.group("lang")):
+        return None
+    return path.with_name(match.group("stem") + path.suffix), match.group("lang")
+
+
+def translations(path: Path) -> dict[str, Path]:
+    """The translations lying beside a source, by language."""
+    found: dict[str, Path] = {}
+    for candidate in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+        pair = translation_of(candidate)
+        if pair and pair[0] == path:
+            found[pair[1]] = candidate
+    return found
+
+
+def discover(folder: Path) -> list[Path]:
+    """The articles in a folder: every ``*.md`` that is not a translation."""
+    return sorted(p for p in folder.glob("*.md") if p.is_file() and translation_of(p) is None)
+
+
+def load_metadata(path: Path) -> tuple[SourceText, Metadata]:
+    """Read and validate the front matter only."""
+    source = split(path, read_text(path))
+    meta, problems = parse_front_matter(
+        source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
+    )
+    if problems or meta is None:
+        raise SourceError(problems)
+    return source, meta
+
+
+def load(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
+    """Load an article, in its own language or (``lang``) with a translation's body.
+
+    Returns the document and the warnings found; errors raise ``SourceError`` listing
+    every problem of the file.
+    """
+    pair = translation_of(path)
+    if pair is not None:
+        raise SourceError.at(
+            path, f"is the {pair[1]!r} translation of {pair[0].name}; build that file instead"
+        )
+    source, meta = load_metadata(path)
+    available = translations(path)
+    lang = lang or meta.lang
+    body_path = path
+    body_text, body_line = source.body, source.body_line
+    if lang != meta.lang:
+        if lang not in available:
+            raise SourceError.at(
+                path,
+                f"no {lang!r} translation: expected {path.with_suffix(f'.{lang}.md').name}"
+                " beside the source",
+            )
+        body_path = available[lang]
+        body_text, body_line = _translation_body(body_path), 1
+    parsed = parse_body(body_text, body_path, body_line - 1)
+    errors = [p for p in parsed.problems if p.severity == "error"]
+    if errors:
+        raise SourceError(errors)
+    doc = Document(
+        path=path,
+        meta=meta,
+        body=parsed.blocks,
+        footnotes=parsed.footnotes,
+        lang=lang,
+        body_path=body_path,
+        translations=tuple(sorted(available)),
+    )
+    return doc, [p for p in parsed.problems if p.severity != "error"]
+
+
+def _translation_body(path: Path) -> str:
+    text = read_text(path)
+    if text.split("\n", 1)[0].strip() == "---":
+        raise DocgenError.at(
+            path,
+            "a translation holds the body only; put translated front-matter fields in the"
+            " source's front matter ({fr: …, en: …})",
+            1,
+            1,
+        )
+    return text

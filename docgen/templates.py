@@ -1,0 +1,114 @@
+"""The Jinja environment every HTML template runs in.
+
+Sandboxed, autoescaping and strict: source text reaches templates only as data (``{{ 7*7 }}``
+in a title prints as typed), a template cannot reach Python internals, and a misspelt
+variable is an error naming the template and line instead of an empty string on a page.
+Templates resolve from the project's ``templates/`` first, then the built-ins, file by file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import TemplateError
+from .labels import format_long_date, format_partial_date
+from .model import Localized, PartialDate
+from .project import Project
+from .renderers.html import HtmlWriter
+
+
+def environment(project: Project) -> jinja2.Environment:
+    """A sandboxed environment over the project's template search path."""
+    loader = jinja2.FileSystemLoader([str(d) for d in project.template_dirs if d.is_dir()])
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    writer = HtmlWriter(raw_html=project.allow_raw_html)
+    env.globals["asset"] = lambda name: Markup(asset_uri(project, name))
+    env.filters["tr"] = _translate
+    env.filters["date_long"] = _date_long
+    env.filters["partial_date"] = _partial_date
+    env.filters["inlines"] = writer.inlines
+    env.filters["css_string"] = css_string
+    return env
+
+
+@jinja2.pass_context
+def _translate(context: jinja2.runtime.Context, value: Localized | None, lang: str = "") -> str:
+    """``{{ meta.title | tr }}``: the text in the page's language (or ``lang``)."""
+    if value is None:
+        return ""
+    return value.text(lang or context["lang"], context.get("source_lang"))
+
+
+@jinja2.pass_context
+def _date_long(context: jinja2.runtime.Context, value: dt.date, lang: str = "") -> str:
+    return format_long_date(value, lang or context["lang"])
+
+
+@jinja2.pass_context
+def _partial_date(context: jinja2.runtime.Context, value: PartialDate, lang: str = "") -> str:
+    return format_partial_date(value, lang or context["lang"])
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for ``content:``; quotes, backslashes and ``<`` escaped."""
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in '"\\<>\n' or ord(ch) < 32 else ch for ch in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
+def resolve(project: Project, name: str) -> Path:
+    """The file a template name resolves to (project override first)."""
+    for folder in project.template_dirs:
+        candidate = (folder / name).resolve()
+        if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
+            return candidate
+    searched = ", ".join(str(d) for d in project.template_dirs)
+    raise TemplateError.at(Path(name), f"template file not found (searched {searched})")
+
+
+def asset_uri(project: Project, name: str) -> str:
+    """A file URI for a template asset (font, logo, stylesheet) by its template name."""
+    return resolve(project, name).as_uri()
+
+
+def render(project: Project, name: str, context: dict[str, Any]) -> str:
+    """Render template ``name``; Jinja errors become ``TemplateError`` with file and line."""
+    env = environment(project)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else Path(name)
+        raise TemplateError.at(path, f"template syntax error: {exc.message}", exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError.at(Path(name), f"template not found: {exc.name}") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError) as exc:
+        frame, line = _template_frame(exc, project)
+        raise TemplateError.at(frame or Path(name), f"template error: {exc}", line) from None
+
+
+def _template_frame(exc: BaseException, project: Project) -> tuple[Path | None, int]:
+    """The innermost template file and line in a traceback (Jinja rewrites frames so that
+    template code shows its own file name and line number)."""
+    found: tuple[Path | None, int] = (None, 0)
+    tb = exc.__traceback__
+    roots = [str(d.resolve()) for d in project.template_dirs]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(filename.startswith(root) for root in roots):
+            found = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,34 @@
+"""Shared fixtures: the repository, the real article, and small sources written on the fly."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = REPO / "source" / "maroc-kazakhstan.md"
+SHARED = REPO.parent / "shared"
+
+MINIMAL_FRONT = """\
+---
+title: {fr: Titre, en: Title}
+author: {name: Jeanne Martin}
+date: 2026-03-14
+lang: fr
+---
+"""
+
+
+@pytest.fixture
+def write_source(tmp_path: Path) -> Callable[..., Path]:
+    """Write a source file; ``front`` is the whole front matter block (with its fences)."""
+
+    def write(body: str = "Texte.\n", front: str = MINIMAL_FRONT, name: str = "a.md") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(front) + textwrap.dedent(body), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,170 @@
+"""The PDF brief: its HTML (fast, exact) and the PDF read back by pypdf and pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from docgen import api
+from docgen.model import Paragraph, Section, iter_sections, plain_text
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.renderers import pdf
+
+from .conftest import ARTICLE, REPO
+
+
+def options_for(tmp_path: Path) -> RenderOptions:
+    return RenderOptions(load_project(REPO), tmp_path)
+
+
+def squash(text: str) -> str:
+    """Text with hyphenation undone and all spaces (incl. no-break ones) folded."""
+    text = re.sub(r"[\u00ad\u2010]\n?", "", text)  # soft hyphens / hyphenation breaks
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def test_html_holds_metadata_and_sections(tmp_path: Path) -> None:
+    doc = api.load(ARTICLE)
+    html = pdf.brief_html(doc, options_for(tmp_path))
+    assert '<html lang="fr">' in html
+    assert '<meta name="author" content="Hassan Ammari">' in html
+    assert '<meta name="dcterms.created" content="2025-12-01">' in html
+    assert "Accords d’Abraham" in html
+    for section in doc.sections():
+        assert f'id="{section.ident}"' in html
+
+
+def test_source_text_is_never_template_code(write_source: Callable[..., Path]) -> None:
+    path = write_source(
+        "## {{ 7*7 }}\n\nCorps {{ 7*7 }} {% if true %}x{% endif %} <script>alert(1)</script>\n",
+        front="---\ntitle: '{{ 7*7 }}'\nauthor: A\ndate: 2026-01-02\nlang: fr\n"
+        "key_points: ['{{ config }}']\n---\n",
+    )
+    html = pdf.brief_html(api.load(path), options_for(path.parent))
+    assert "49" not in html
+    assert html.count("{{ 7*7 }}") >= 3 and "{{ config }}" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_running_header_is_css_escaped(write_source: Callable[..., Path]) -> None:
+    path = write_source(
+        front="---\ntitle: 'a\"b} </style><b>'\nauthor: A\ndate: 2026-01-02\nlang: fr\n---\n"
+    )
+    html = pdf.brief_html(api.load(path), options_for(path.parent))
+    style = html.split("<style>")[1].split("</style>")[0]
+    assert "</style" not in style and '"a\\22 b} \\3c /style\\3e \\3c b\\3e "' in style
+
+
+@pytest.fixture(scope="module")
+def brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("brief")
+    (path,) = pdf.render(api.load(ARTICLE), options_for(out))
+    return path
+
+
+def body_text(pdf_path: Path) -> str:
+    """The PDF's text without running headers and footers, hyphenation undone."""
+    lines = []
+    for page in PdfReader(pdf_path).pages:
+        for line in (page.extract_text() or "").splitlines():
+            if re.search(r"Page \d+ / \d+$", line) or line.endswith("1 décembre 2025"):
+                continue
+            lines.append(line)
+    return squash("\n".join(lines))
+
+
+def test_pdf_text_holds_every_heading_and_paragraph_in_order(brief: Path) -> None:
+    text = body_text(brief)
+    doc = api.load(ARTICLE)
+    expected: list[str] = []
+
+    def walk(blocks: tuple[object, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Section):
+                expected.append(plain_text(block.title))
+                walk(block.children)
+            elif isinstance(block, Paragraph):
+                expected.append(plain_text(block.children))
+
+    walk(doc.body)
+    assert len(expected) == 2 + 9 + 12  # intro, headings, section paragraphs
+    position = 0
+    for piece in expected:
+        found = text.find(squash(piece), position)
+        assert found >= 0, f"missing or out of order: {piece[:70]!r}"
+        position = found
+
+
+def test_pdf_metadata_bookmarks_and_tags(brief: Path) -> None:
+    reader = PdfReader(brief)
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title and meta.title.startswith("Maroc–Kazakhstan")
+    assert meta.author == "Hassan Ammari"
+    assert "Kazakhstan" in str(meta.get("/Keywords"))
+    assert str(meta.get("/CreationDate")).startswith("D:20251201")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    doc = api.load(ARTICLE)
+    for section in iter_sections(doc.body):
+        assert f"{section.number} {plain_text(section.title)}" in titles
+
+
+def test_pdf_pages_carry_marking_and_page_numbers(brief: Path) -> None:
+    pages = [page.extract_text() or "" for page in PdfReader(brief).pages]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert "NON CLASSIFIÉ" in page
+        assert f"Page {number} / {len(pages)}" in page
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdftotext_reads_it(brief: Path) -> None:
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(brief), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "Ibn Battuta" in result.stdout and "Chronologie" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+def test_qpdf_finds_no_error(brief: Path) -> None:
+    result = subprocess.run(
+        ["qpdf", "--check", str(brief)], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fonts_are_embedded_from_the_templates(brief: Path) -> None:
+    fonts: set[str] = set()
+    for page in PdfReader(brief).pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("Docgen-Serif" in f for f in fonts), fonts
+    assert any("Docgen-Sans" in f for f in fonts), fonts
+
+
+def test_cyrillic_and_arabic_have_glyphs(write_source: Callable[..., Path], tmp_path: Path) -> None:
+    path = write_source("Астана, Қазақстан — الرباط\n")
+    (out,) = pdf.render(api.load(path), options_for(tmp_path))
+    text = PdfReader(out).pages[0].extract_text() or ""
+    assert "Қазақстан" in text and "Астана" in text
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for f in PdfReader(out).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("Docgen-Arabic" in f for f in fonts), fonts

@@ -1,0 +1,119 @@
+"""The command line: argument mapping, messages and exit statuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docgen import __version__
+from docgen.cli import main
+
+from .conftest import MINIMAL_FRONT
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder as the working directory."""
+    (tmp_path / "source").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_version_and_help() -> None:
+    assert run("--version") == (0, f"docgen, version {__version__}\n")
+    code, out = run("--help")
+    assert code == 0 and "build" in out and "check" in out
+    code, out = run("build", "--help")
+    assert code == 0 and "--format" in out and "pdf" in out
+
+
+def test_check_ok_and_errors(project: Path) -> None:
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + "Texte.\n", encoding="utf-8")
+    assert run("check") == (0, "1 article(s) OK\n")
+    (project / "source" / "b.md").write_text(
+        "---\ntitle: T\nauthor: A\ndate: 2026-02-30\nlang: fr\nsumary: x\n---\n", encoding="utf-8"
+    )
+    code, out = run("check")
+    assert code == 2
+    assert "source/b.md:4:7: error: date: invalid date '2026-02-30'" in out
+    assert "source/b.md:6:1: error: unknown field 'sumary' in the front matter; did you mean" in out
+    assert out.rstrip().endswith("2 errors")
+    assert "Traceback" not in out
+
+
+def test_build_writes_and_reports(project: Path) -> None:
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + "## Un\n\nTexte.\n", encoding="utf-8")
+    code, out = run("build", "--format", "pdf")
+    assert code == 0, out
+    assert "wrote output/a/brief.fr.pdf (" in out and "built 1 file(s) in" in out
+    assert (project / "output" / "a" / "brief.fr.pdf").read_bytes().startswith(b"%PDF-")
+    code, out = run("build", "-f", "pdf", "--quiet", "-o", "elsewhere")
+    assert (code, out) == (0, "")
+    assert (project / "elsewhere" / "a" / "brief.fr.pdf").is_file()
+
+
+def test_failed_build_keeps_previous_output(project: Path) -> None:
+    source = project / "source" / "a.md"
+    source.write_text(MINIMAL_FRONT + "Texte.\n", encoding="utf-8")
+    assert run("build", "-f", "pdf", "-q")[0] == 0
+    output = project / "output" / "a" / "brief.fr.pdf"
+    before = output.read_bytes()
+    source.write_text(MINIMAL_FRONT.replace("lang: fr", "lang: 12") + "x\n", encoding="utf-8")
+    code, out = run("build", "-f", "pdf")
+    assert code == 2 and "source/a.md:5:7: error: lang" in out
+    assert output.read_bytes() == before
+    assert [p.name for p in output.parent.iterdir()] == ["brief.fr.pdf"]
+
+
+def test_bad_command_lines_exit_2(project: Path) -> None:
+    assert run("build", "--format", "odt")[0] == 2
+    assert run("frobnicate")[0] == 2
+    code, out = run("build", "missing.md")
+    assert code == 2 and "missing.md: error: no such file" in out
+
+
+def test_no_sources(project: Path) -> None:
+    code, out = run("check")
+    assert code == 2 and "no article (*.md) in the source folder" in out
+
+
+def test_internal_error_exits_1_without_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT, encoding="utf-8")
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr("docgen.api.check", boom)
+    code, out = run("check")
+    assert code == 1
+    assert "internal error: RuntimeError: kaput" in out and "--debug" in out
+    assert "Traceback" not in out
+    result = CliRunner().invoke(main, ["--debug", "check"])
+    assert result.exit_code == 1 and "Traceback" in result.output
+
+
+def test_help_does_not_import_renderers(write_source: Callable[..., Path]) -> None:
+    """`docgen --help` and `docgen check` stay instant: no WeasyPrint, no python-docx."""
+    path = write_source()
+    code = (
+        "import sys\nfrom docgen.cli import main\n"
+        "try:\n    main(['check', '-q', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('weasyprint', 'docx') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -1,0 +1,122 @@
+"""Markdown body → model: structure, positions, and what is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen.markdown import MAX_DEPTH, is_safe_href, parse_body
+from docgen.model import (
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    FootnoteRef,
+    Link,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Section,
+    Table,
+    Text,
+    plain_text,
+)
+
+PATH = Path("x.md")
+
+
+def test_headings_nest_into_numbered_sections() -> None:
+    body = "Intro.\n\n## One\n\nA.\n\n### One.one\n\nB.\n\n## Two\n\nC.\n"
+    parsed = parse_body(body, PATH, line_offset=10)
+    intro, one, two = parsed.blocks
+    assert isinstance(intro, Paragraph) and intro.line == 11
+    assert isinstance(one, Section) and isinstance(two, Section)
+    assert (one.level, one.number, one.ident, one.line) == (1, "1", "sec-1", 13)
+    sub = one.children[1]
+    assert isinstance(sub, Section)
+    assert (sub.level, sub.number, sub.ident) == (2, "1.1", "sec-1-1")
+    assert plain_text(two.title) == "Two"
+
+
+def test_inlines_and_soft_breaks() -> None:
+    parsed = parse_body('Un *deux* `trois` [quatre](https://example.org "t")\ncinq\n', PATH)
+    (para,) = parsed.blocks
+    assert isinstance(para, Paragraph)
+    kinds = [type(n) for n in para.children]
+    assert kinds == [Text, Emphasis, Text, Code, Text, Link, Text]
+    link = para.children[5]
+    assert isinstance(link, Link) and link.href == "https://example.org" and link.title == "t"
+    assert plain_text(para.children) == "Un deux trois quatre\ncinq"
+
+
+def test_lists_tables_quotes_code() -> None:
+    body = (
+        "- a\n  1. b\n  2. c\n\n"
+        "3. x\n\n   y\n\n"
+        "> q\n\n"
+        "```py\nprint(1)\n```\n\n"
+        "| h | i |\n|:-:|--:|\n| 1 | 2 |\n"
+    )
+    blocks = parse_body(body, PATH).blocks
+    bullet, ordered, quote, code, table = blocks
+    assert isinstance(bullet, BulletList) and bullet.tight
+    nested = bullet.items[0].children[1]
+    assert isinstance(nested, OrderedList) and len(nested.items) == 2
+    assert isinstance(ordered, OrderedList) and ordered.start == 3 and not ordered.tight
+    assert isinstance(quote, BlockQuote)
+    assert isinstance(code, CodeBlock) and code.info == "py" and code.text == "print(1)\n"
+    assert isinstance(table, Table) and table.aligns == ("center", "right")
+    assert plain_text(table.rows[0][1].children) == "2"
+
+
+def test_footnotes_are_numbered_by_first_call() -> None:
+    body = "A[^b] and B[^a].\n\n[^a]: First defined.\n[^b]: Second defined.\n"
+    parsed = parse_body(body, PATH)
+    (para,) = parsed.blocks
+    assert isinstance(para, Paragraph)
+    refs = [n for n in para.children if isinstance(n, FootnoteRef)]
+    assert [(r.label, r.number) for r in refs] == [("b", 1), ("a", 2)]
+    assert [(f.label, f.number) for f in parsed.footnotes] == [("b", 1), ("a", 2)]
+    first = parsed.footnotes[0].children[0]
+    assert isinstance(first, Paragraph) and plain_text(first.children) == "Second defined."
+
+
+def test_raw_html_is_kept_as_raw_nodes() -> None:
+    blocks = parse_body("<div>x</div>\n\nA <b>b</b>\n", PATH).blocks
+    assert isinstance(blocks[0], RawBlock)
+    para = blocks[1]
+    assert isinstance(para, Paragraph)
+    assert any(isinstance(n, RawInline) for n in para.children)
+
+
+def test_unsafe_links_are_neutralized() -> None:
+    assert not is_safe_href("javascript:alert(1)")
+    assert not is_safe_href("JAVASCRIPT:alert(1)")
+    assert not is_safe_href("file:///etc/passwd")
+    assert is_safe_href("https://example.org") and is_safe_href("#sec-1")
+    assert is_safe_href("annexe.pdf") and is_safe_href("mailto:a@b.org")
+    parsed = parse_body("[x](javascript:alert(1)) [y](<file:///etc/passwd>)\n", PATH)
+    (para,) = parsed.blocks
+    assert isinstance(para, Paragraph)
+    assert not any(isinstance(n, Link) for n in para.children)
+    assert "x" in plain_text(para.children) and "y" in plain_text(para.children)
+
+
+def test_lone_image_is_a_figure() -> None:
+    (figure,) = parse_body('![Carte](carte.png "Légende")\n', PATH).blocks
+    assert isinstance(figure, Figure)
+    assert figure.image.alt == "Carte" and plain_text(figure.caption) == "Légende"
+
+
+def test_deep_nesting_is_an_error_not_a_truncation() -> None:
+    parsed = parse_body(">" * (MAX_DEPTH + 20) + " deep\n", PATH)
+    errors = [p for p in parsed.problems if p.severity == "error"]
+    assert errors and "nested more than" in errors[0].message
+
+
+def test_ten_thousand_items() -> None:
+    parsed = parse_body("".join(f"- item {i}\n" for i in range(10_000)), PATH)
+    (lst,) = parsed.blocks
+    assert isinstance(lst, BulletList) and len(lst.items) == 10_000

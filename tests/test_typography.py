@@ -1,0 +1,516 @@
+"""Tests for docgen.typography: rule tables per language, exceptions, idempotence, apply().
+
+Expected strings spell the special spaces as escapes so that a reader can see them:
+``\\u202f`` narrow no-break space, ``\\u00a0`` no-break space, ``\\u2009`` thin space.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docgen.model import (
+    Author,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    Localized,
+    Metadata,
+    Paragraph,
+    PartialDate,
+    RawBlock,
+    RawInline,
+    Section,
+    Strong,
+    Table,
+    TableCell,
+    Text,
+    TimelineEntry,
+)
+from docgen.typography import apply, fix_text
+
+# --------------------------------------------------------------------------- French
+
+FRENCH = [
+    # ; ! ? take a narrow no-break space, replacing whatever space was typed.
+    ("Quoi?", "Quoi\u202f?"),
+    ("Quoi ?", "Quoi\u202f?"),
+    ("Quoi\u00a0?", "Quoi\u202f?"),
+    ("Quoi\u2009?", "Quoi\u202f?"),
+    ("Quoi\n?", "Quoi\u202f?"),
+    ("Attention!", "Attention\u202f!"),
+    ("un point; puis", "un point\u202f; puis"),
+    ("un point ; puis", "un point\u202f; puis"),
+    # Runs of marks stay glued; no space after an opening bracket.
+    ("Quoi?!", "Quoi\u202f?!"),
+    ("Quoi ?!", "Quoi\u202f?!"),
+    ("Quoi ? !", "Quoi\u202f?!"),
+    ("Non!!!", "Non\u202f!!!"),
+    ("(?)", "(?)"),
+    ("[!]", "[!]"),
+    ("?", "?"),
+    ("(voir ci-dessus);", "(voir ci-dessus)\u202f;"),
+    # Colon: no-break space, replacing a space, inserted after a word.
+    ("Maroc–Kazakhstan : un partenariat", "Maroc–Kazakhstan\u00a0: un partenariat"),
+    ("Note: voici", "Note\u00a0: voici"),
+    ("Note\u202f: voici", "Note\u00a0: voici"),
+    ("en 2025: bilan", "en 2025\u00a0: bilan"),
+    ("Remarque:", "Remarque\u00a0:"),
+    ("« Citation »: fin", "«\u202fCitation\u202f»\u00a0: fin"),
+    # Apostrophe.
+    ("l'homme", "l’homme"),
+    ("aujourd'hui", "aujourd’hui"),
+    ("qu'à l'État", "qu’à l’État"),
+    ("'isolé'", "'isolé'"),
+    # Quotes: straight pairs become guillemets, spaces typed inside are replaced.
+    ('il a dit "bonjour"', "il a dit «\u202fbonjour\u202f»"),
+    ('il a dit " bonjour "', "il a dit «\u202fbonjour\u202f»"),
+    ('"un" et "deux"', "«\u202fun\u202f» et «\u202fdeux\u202f»"),
+    ('"Quoi?"', "«\u202fQuoi\u202f?\u202f»"),
+    ('le mot "paix".', "le mot «\u202fpaix\u202f»."),
+    ('"a "b" c"', "«\u202fa “b” c\u202f»"),
+    ('« il a dit "oui" »', "«\u202fil a dit “oui”\u202f»"),
+    ("«bonjour»", "«\u202fbonjour\u202f»"),
+    ("« bonjour »", "«\u202fbonjour\u202f»"),
+    ("«\u00a0bonjour\u00a0»", "«\u202fbonjour\u202f»"),
+    ('un seul " guillemet', 'un seul " guillemet'),
+    ('5" de diagonale', '5" de diagonale'),
+    # Ellipsis.
+    ("Attendez...", "Attendez…"),
+    ("Et puis... rien", "Et puis… rien"),
+    ("Vraiment...?", "Vraiment…\u202f?"),
+    ("....", "...."),
+    # Numbers and units: no-break space, inserted when missing.
+    ("10 km", "10\u00a0km"),
+    ("10km", "10\u00a0km"),
+    ("5 %", "5\u00a0%"),
+    ("5%", "5\u00a0%"),
+    ("3,5 %", "3,5\u00a0%"),
+    ("20 €", "20\u00a0€"),
+    ("20€", "20\u00a0€"),
+    ("3 kg", "3\u00a0kg"),
+    ("15 h", "15\u00a0h"),
+    ("de 10h30 à 11h", "de 10h30 à 11\u00a0h"),
+    ("90 km/h", "90\u00a0km/h"),
+    ("20°C", "20\u00a0°C"),
+    ("120 m²", "120\u00a0m²"),
+    ("5 millions d'euros", "5\u00a0millions d’euros"),
+    ("2 milliards", "2\u00a0milliards"),
+    ("3 mois", "3 mois"),
+    ("2 m'ont dit", "2 m’ont dit"),
+    ("un angle de 90°", "un angle de 90°"),
+    # Thousands: U+202F, 5 digits or more, or already grouped by the author.
+    ("17400 habitants", "17\u202f400 habitants"),
+    ("17 400 habitants", "17\u202f400 habitants"),
+    ("17\u00a0400 habitants", "17\u202f400 habitants"),
+    ("1234567", "1\u202f234\u202f567"),
+    ("1 234 567", "1\u202f234\u202f567"),
+    ("3 000 soldats", "3\u202f000 soldats"),
+    ("17400 km", "17\u202f400\u00a0km"),
+    ("17400km", "17\u202f400\u00a0km"),
+    ("-12000 €", "-12\u202f000\u00a0€"),
+    ("en 2025", "en 2025"),
+    ("3000 soldats", "3000 soldats"),
+    ("12345.67", "12345.67"),
+    ("12345,67", "12345,67"),
+    ("2025 200 personnes", "2025 200 personnes"),
+    ("1 234 5678", "1 234 5678"),
+    ("01234", "01234"),
+    ("A320", "A320"),
+    ("10000 Rabat", "10000 Rabat"),
+]
+
+# Text that must come back exactly as typed (exceptions and already-correct typography).
+FRENCH_UNCHANGED = [
+    "à 10:55",
+    "à 10h30",
+    "un format 16:9 ou 3:2",
+    "voir https://example.org/a?b=1;c=2",
+    "voir http://example.org/page:2",
+    "écrire à mailto:contact@example.org",
+    "voir www.example.org:8080/x?y",
+    "écrire à prenom.nom@example.org",
+    "le disque C:\\Temp\\x",
+    "le dossier /usr/bin/python",
+    "le fichier ./docs/guide.md",
+    "la norme ISO 9001",
+    "la norme ISO 14001",
+    "la faille CVE-2024-12345",
+    "le dossier n° 12345",
+    "le +212 5 37 12 34 56",
+    "le 06 12 34 56 78",
+    "std::vector",
+    "a:b",
+    "l’homme\u00a0: «\u202fbonjour\u202f»\u202f!",
+    "17\u202f400\u00a0km et 5\u00a0%",
+    "Quoi\u202f?!",
+    "Attendez…",
+]
+
+# --------------------------------------------------------------------------- English
+
+ENGLISH = [
+    ('he said "hello"', "he said “hello”"),
+    ('"one" and "two"', "“one” and “two”"),
+    ('"Why?" she asked.', "“Why?” she asked."),
+    ("don't", "don’t"),
+    ("the States' policy", "the States’ policy"),
+    ("the '90s", "the ’90s"),
+    ("a 'quoted' word", "a ‘quoted’ word"),
+    ("('aside')", "(‘aside’)"),
+    ('"It\'s fine"', "“It’s fine”"),
+    ("Why ?", "Why?"),
+    ("Stop !", "Stop!"),
+    ("Note : this", "Note: this"),
+    ("one ; two", "one; two"),
+    ("Why\u00a0?", "Why?"),
+    ("Why\u202f?", "Why?"),
+    ("Wait...", "Wait…"),
+    ("see https://example.org/a?b=1 ; ok", "see https://example.org/a?b=1; ok"),
+    ('a lone " quote', 'a lone " quote'),
+]
+
+ENGLISH_UNCHANGED = [
+    "at 10:55",
+    "mail me at first.last@example.org",
+    "C:\\Temp\\file",
+    "“Fine,” he said; don’t.",
+    "Morocco–Kazakhstan: a model partnership",
+    "17400 km and 5 %",
+    "he is 5'10 tall",
+]
+
+# --------------------------------------------------------------------------- other languages
+
+OTHER = [
+    ("de", "Geht's...", "Geht’s…"),
+    ("kk", "«Астана»", "«Астана»"),
+    ("kk", "Quoi ? ok : 17400 km", "Quoi ? ok : 17400 km"),
+    ("ar", 'un "test"', 'un "test"'),
+    ("", "l'homme...", "l’homme…"),
+]
+
+
+# --------------------------------------------------------------------------- rule tables
+
+
+@pytest.mark.parametrize(("text", "expected"), FRENCH)
+def test_french(text: str, expected: str) -> None:
+    assert fix_text(text, "fr") == expected
+    assert fix_text(expected, "fr") == expected
+
+
+@pytest.mark.parametrize("text", FRENCH_UNCHANGED)
+def test_french_leaves_alone(text: str) -> None:
+    assert fix_text(text, "fr") == text
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+def test_english(text: str, expected: str) -> None:
+    assert fix_text(text, "en") == expected
+    assert fix_text(expected, "en") == expected
+
+
+@pytest.mark.parametrize("text", ENGLISH_UNCHANGED)
+def test_english_leaves_alone(text: str) -> None:
+    assert fix_text(text, "en") == text
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), OTHER)
+def test_other_languages(lang: str, text: str, expected: str) -> None:
+    assert fix_text(text, lang) == expected
+    assert fix_text(expected, lang) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr-FR", "fr_CA", "FR"])
+def test_french_regional_codes(lang: str) -> None:
+    assert fix_text("Quoi?", lang) == "Quoi\u202f?"
+
+
+@pytest.mark.parametrize("lang", ["en-GB", "en_US"])
+def test_english_regional_codes(lang: str) -> None:
+    assert fix_text('"Why ?"', lang) == "“Why?”"
+
+
+def test_empty_text() -> None:
+    assert fix_text("", "fr") == ""
+
+
+# --------------------------------------------------------------------------- idempotence
+
+# Text made of the characters the rules care about, so that random strings hit them.
+_TYPO_CHARS = [*"ab lÉ'\"!?;:.,«»“”‘’()-/hkm%€0123456789\n", "\u00a0", "\u202f", "\u2009"]
+_TYPO_TOKENS = ["https://x.fr/", "www.", "@", "10:55", "10h30", "ISO ", "..."]
+_TYPO_TEXT = st.lists(st.sampled_from([*_TYPO_CHARS, *_TYPO_TOKENS]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TYPO_TEXT, lang=st.sampled_from(["fr", "en", "de"]))
+def test_fix_text_is_idempotent(text: str, lang: str) -> None:
+    once = fix_text(text, lang)
+    assert fix_text(once, lang) == once
+
+
+_INLINE = st.one_of(
+    _TYPO_TEXT.map(Text),
+    _TYPO_TEXT.map(lambda s: Emphasis((Text(s),))),
+    _TYPO_TEXT.map(lambda s: Strong((Text("x"), Text(s)))),
+    _TYPO_TEXT.map(lambda s: Link("https://example.org/a?b", (Text(s),))),
+    st.just(Code('a "b" : c')),
+    st.just(LineBreak()),
+    st.just(FootnoteRef("n", 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(children=st.lists(_INLINE, max_size=6), lang=st.sampled_from(["fr", "en"]))
+def test_apply_is_idempotent_across_nodes(children: list[Inline], lang: str) -> None:
+    doc = _document((Paragraph(tuple(children)),), lang=lang)
+    once = apply(doc)
+    assert apply(once) == once
+
+
+# --------------------------------------------------------------------------- apply()
+
+
+def _meta(**changes: object) -> Metadata:
+    fields: dict[str, object] = {
+        "title": Localized.of({"fr": "Titre: un essai", "en": "Title : a test"}),
+        "author": Author("Jean d'Ormesson"),
+        "date": dt.date(2025, 12, 1),
+        "lang": "fr",
+    }
+    fields.update(changes)
+    return Metadata(**fields)  # type: ignore[arg-type]
+
+
+def _document(
+    body: tuple[object, ...],
+    *,
+    lang: str = "fr",
+    meta: Metadata | None = None,
+    footnotes: tuple[Footnote, ...] = (),
+) -> Document:
+    return Document(
+        path=Path("article.md"),
+        meta=meta or _meta(),
+        body=body,  # type: ignore[arg-type]
+        footnotes=footnotes,
+        lang=lang,
+    )
+
+
+def _first_paragraph(doc: Document) -> tuple[Inline, ...]:
+    block = doc.body[0]
+    assert isinstance(block, Paragraph)
+    return block.children
+
+
+def test_quotes_pair_across_emphasis() -> None:
+    paragraph = Paragraph((Text('il a dit "très '), Emphasis((Text("bien"),)), Text('" hier')))
+    fixed = _first_paragraph(apply(_document((paragraph,))))
+    assert fixed == (
+        Text("il a dit «\u202ftrès "),
+        Emphasis((Text("bien"),)),
+        Text("\u202f» hier"),
+    )
+
+
+def test_quotes_pair_when_both_sit_in_other_nodes() -> None:
+    paragraph = Paragraph((Text('"'), Emphasis((Text("très"),)), Text(' bien"')))
+    fixed = _first_paragraph(apply(_document((paragraph,), lang="en")))
+    assert fixed == (Text("“"), Emphasis((Text("très"),)), Text(" bien”"))
+
+
+def test_space_before_mark_goes_with_the_mark() -> None:
+    paragraph = Paragraph((Strong((Text("Attention"),)), Text("! Et "), Emphasis((Text("ça"),))))
+    fixed = _first_paragraph(apply(_document((paragraph,))))
+    assert fixed == (Strong((Text("Attention"),)), Text("\u202f! Et "), Emphasis((Text("ça"),)))
+
+
+def test_apostrophe_across_nodes() -> None:
+    paragraph = Paragraph((Text("l'"), Emphasis((Text("homme"),))))
+    assert _first_paragraph(apply(_document((paragraph,)))) == (
+        Text("l’"),
+        Emphasis((Text("homme"),)),
+    )
+
+
+def test_code_and_raw_inline_untouched() -> None:
+    paragraph = Paragraph(
+        (
+            Text('Tapez "'),
+            Code('print("x") ; a:b ...'),
+            Text('" puis '),
+            RawInline('<span title="a ; b">'),
+            Text("Quoi?"),
+        )
+    )
+    fixed = _first_paragraph(apply(_document((paragraph,))))
+    assert fixed == (
+        Text("Tapez «\u202f"),
+        Code('print("x") ; a:b ...'),
+        Text("\u202f» puis "),
+        RawInline('<span title="a ; b">'),
+        Text("Quoi\u202f?"),
+    )
+
+
+def test_code_counts_as_a_word_before_a_mark() -> None:
+    paragraph = Paragraph((Text("Avez-vous lancé "), Code("make"), Text("?")))
+    fixed = _first_paragraph(apply(_document((paragraph,))))
+    assert fixed[2] == Text("\u202f?")
+
+
+def test_line_break_is_not_replaced() -> None:
+    paragraph = Paragraph((Text("Quoi"), LineBreak(), Text("?")))
+    assert _first_paragraph(apply(_document((paragraph,)))) == paragraph.children
+
+
+def test_code_and_raw_blocks_untouched() -> None:
+    body = (CodeBlock('x = "a" ; y = 17400...\n', "python"), RawBlock("<p>Quoi?</p>"))
+    assert apply(_document(body)).body == body
+
+
+def test_link_text_fixed_href_untouched() -> None:
+    link = Link("https://example.org/a?b=1;c=2", (Text("l'article"),), title="Quoi?")
+    fixed = _first_paragraph(apply(_document((Paragraph((Text("Voir "), link)),))))
+    assert fixed[1] == Link("https://example.org/a?b=1;c=2", (Text("l’article"),), "Quoi\u202f?")
+
+
+def test_autolink_text_untouched() -> None:
+    link = Link("https://example.org/x?y", (Text("https://example.org/x?y"),))
+    paragraph = Paragraph((Text("Voir "), link, Text(" !")))
+    fixed = _first_paragraph(apply(_document((paragraph,))))
+    assert fixed == (Text("Voir "), link, Text("\u202f!"))
+
+
+def test_image_alt_fixed_src_untouched() -> None:
+    image = Image("images/l'carte...png", "La carte de l'Afrique", "Carte : 2025")
+    figure = Figure(image, (Text("Carte : 2025"),))
+    fixed = apply(_document((figure,))).body[0]
+    assert fixed == Figure(
+        Image("images/l'carte...png", "La carte de l’Afrique", "Carte\u00a0: 2025"),
+        (Text("Carte\u00a0: 2025"),),
+    )
+
+
+def test_nested_blocks_sections_lists_tables_footnotes() -> None:
+    section = Section(
+        level=2,
+        title=(Text("Bilan : 2025"),),
+        children=(
+            BulletList((ListItem((Paragraph((Text("17400 km"),)),)),)),
+            Table(
+                header=(TableCell((Text("Coût"),)), TableCell((Text("Part"),))),
+                rows=((TableCell((Text("20€"),)), TableCell((Text("5%"),))),),
+                aligns=("", "right"),
+            ),
+        ),
+        ident="bilan-2025",
+        number="1",
+    )
+    note = Footnote("n", 1, (Paragraph((Text("Voir l'annexe..."),)),))
+    doc = apply(_document((section,), footnotes=(note,)))
+    fixed = doc.body[0]
+    assert isinstance(fixed, Section)
+    assert fixed.title == (Text("Bilan\u00a0: 2025"),)
+    assert fixed.ident == "bilan-2025"
+    assert fixed.children[0] == BulletList(
+        (ListItem((Paragraph((Text("17\u202f400\u00a0km"),)),)),)
+    )
+    table = fixed.children[1]
+    assert isinstance(table, Table)
+    assert table.rows == ((TableCell((Text("20\u00a0€"),)), TableCell((Text("5\u00a0%"),))),)
+    assert doc.footnotes == (Footnote("n", 1, (Paragraph((Text("Voir l’annexe…"),)),)),)
+
+
+def test_body_uses_document_language() -> None:
+    paragraph = Paragraph((Text('He said "why ?"'),))
+    doc = _document((paragraph,), lang="en")
+    assert _first_paragraph(apply(doc)) == (Text("He said “why?”"),)
+
+
+def test_body_falls_back_to_source_language() -> None:
+    doc = _document((Paragraph((Text("Quoi?"),)),), lang="")
+    assert _first_paragraph(apply(doc)) == (Text("Quoi\u202f?"),)
+
+
+def test_metadata_fixed_per_language() -> None:
+    meta = _meta(
+        author=Author(
+            "Jean d'Ormesson",
+            role=Localized.of({"fr": "Président : fondateur", "en": "Founder : president"}),
+            organization=Localized.plain("AMCAP : l'association"),
+        ),
+        subtitle=Localized.of({"fr": "Paix?", "en": "Peace ?"}),
+        short_title=Localized.of({"fr": "Maroc...", "en": "Morocco..."}),
+        classification=Localized.plain("NON CLASSIFIÉ"),
+        keywords=("l'Afrique", "Accords : Abraham"),
+        summary=Localized.of({"fr": 'Un "partenariat"', "en": 'A "partnership"'}),
+        key_points=(Localized.of({"fr": "17400 km", "en": "17400 km"}),),
+        timeline=(TimelineEntry(PartialDate(2025, 11), Localized.of({"fr": "Visite!"})),),
+        contact=Localized.of({"fr": "Bureau : Rabat", "en": "Office : Rabat"}),
+    )
+    fixed = apply(_document((), meta=meta)).meta
+    assert fixed.title == Localized.of({"fr": "Titre\u00a0: un essai", "en": "Title: a test"})
+    assert fixed.subtitle == Localized.of({"fr": "Paix\u202f?", "en": "Peace?"})
+    assert fixed.short_title == Localized.of({"fr": "Maroc…", "en": "Morocco…"})
+    assert fixed.summary == Localized.of(
+        {"fr": "Un «\u202fpartenariat\u202f»", "en": "A “partnership”"}
+    )
+    assert fixed.key_points == (Localized.of({"fr": "17\u202f400\u00a0km", "en": "17400 km"}),)
+    assert fixed.timeline[0].text == Localized.of({"fr": "Visite\u202f!"})
+    assert fixed.timeline[0].date == PartialDate(2025, 11)
+    assert fixed.contact == Localized.of({"fr": "Bureau\u00a0: Rabat", "en": "Office: Rabat"})
+    assert fixed.author.role == Localized.of(
+        {"fr": "Président\u00a0: fondateur", "en": "Founder: president"}
+    )
+    # Universal texts ("*") are typed in the source language (meta.lang, here French).
+    assert fixed.author.organization == Localized.plain("AMCAP\u00a0: l’association")
+    assert fixed.classification == Localized.plain("NON CLASSIFIÉ")
+    # Identifiers stay as typed.
+    assert fixed.author.name == "Jean d'Ormesson"
+    assert fixed.keywords == ("l'Afrique", "Accords : Abraham")
+
+
+def test_universal_text_follows_source_language_not_body_language() -> None:
+    meta = _meta(lang="en", contact=Localized.plain("Office : Rabat"))
+    doc = _document((Paragraph((Text("Quoi?"),)),), lang="fr", meta=meta)
+    fixed = apply(doc)
+    assert fixed.meta.contact == Localized.plain("Office: Rabat")
+    assert _first_paragraph(fixed) == (Text("Quoi\u202f?"),)
+
+
+def test_apply_keeps_other_fields_and_is_idempotent() -> None:
+    paragraph = Paragraph((Text('Il a dit "oui" : 17400 km...'),), line=7)
+    doc = _document((paragraph,))
+    once = apply(doc)
+    assert once.path == doc.path
+    assert once.lang == doc.lang
+    assert once.body[0] == Paragraph(
+        (Text("Il a dit «\u202foui\u202f»\u00a0: 17\u202f400\u00a0km…"),), line=7
+    )
+    assert apply(once) == once
+
+
+def test_correct_document_comes_back_equal() -> None:
+    paragraph = Paragraph(
+        (Text("Déjà\u00a0: «\u202fl’homme\u202f» "), Emphasis((Text("ici"),)), Text("\u202f?"))
+    )
+    doc = _document((paragraph,), meta=_meta(title=Localized.plain("Titre\u00a0: bon")))
+    assert apply(doc) == doc
