@@ -17,6 +17,7 @@ from .model import Document
 from .options import RenderOptions
 from .output import safe_output_dir
 from .project import Project, load_project
+from .theme import load_theme
 
 
 def load(path: str | Path, lang: str | None = None) -> Document:
@@ -111,10 +112,13 @@ def build(
         loaded.append((doc, _languages(doc, languages or project.languages)))
     if problems:
         raise DocgenError(problems)
+    theme = load_theme(project)
 
     for doc, langs in loaded:
         target_dir = safe_output_dir(output_root, doc.stem)
-        options = RenderOptions(project, target_dir, draft=draft, pdf_variant=pdf_variant)
+        options = RenderOptions(
+            project, target_dir, draft=draft, pdf_variant=pdf_variant, theme=theme
+        )
         per_lang = {doc.lang: doc}
         for lang in langs:
             if lang not in per_lang:

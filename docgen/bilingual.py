@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import Location, Problem, SourceError
 from .labels import format_long_date, format_partial_date, label
-from .model import Document, Localized, Pos
+from .model import NOWHERE, Document, Localized, Pos
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Row:
     kind: str
     cells: tuple[Cell, ...]
     label: tuple[str, ...] = ()
-    pos: Pos = Pos()
+    pos: Pos = NOWHERE
 
     @property
     def ident(self) -> str:
@@ -76,7 +76,7 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
         for lang in langs:
             text = loc.get(lang) if loc is not None else None
             if text is None:
-                pos = loc.pos if loc is not None else Pos()
+                pos = loc.pos if loc is not None else NOWHERE
                 problems.append(
                     Problem(
                         Location(doc.path, pos.line, pos.column),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .project import Project
+from .theme import DEFAULT, Theme
 
 
 @dataclass(frozen=True)
@@ -22,4 +23,5 @@ class RenderOptions:
     target_dir: Path
     draft: bool = False
     pdf_variant: str | None = None
+    theme: Theme = DEFAULT
     warnings: list[Problem] = field(default_factory=list)

@@ -24,4 +24,18 @@ def page_context(doc: Document, options: RenderOptions) -> dict[str, Any]:
         "sections": list(doc.sections()),
         "draft": options.draft,
         "paper": options.project.paper,
+        **theme_context(options),
+    }
+
+
+def theme_context(options: RenderOptions) -> dict[str, Any]:
+    """The theme, and the file URIs templates need for its logo and fonts."""
+    theme = options.theme
+    return {
+        "theme": theme,
+        "logo_uri": theme.logo.as_uri() if theme.logo else "",
+        "theme_fonts": [
+            {"family": f.family, "uri": f.path.as_uri(), "weight": f.weight, "style": f.style}
+            for f in theme.fonts
+        ],
     }

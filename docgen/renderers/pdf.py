@@ -35,6 +35,7 @@ def render(doc: Document, options: RenderOptions) -> list[Path]:
         options.project,
         base_dir=doc.path.parent,
         variant=options.pdf_variant,
+        files=options.theme.files,
     )
     options.warnings.extend(warnings)
     return [target]

@@ -17,6 +17,7 @@ from ..labels import label
 from ..model import Document
 from ..options import RenderOptions
 from ..output import write_atomic
+from .context import theme_context
 
 TEMPLATE = "summary/summary.html"
 SIZES = (10.0, 9.5, 9.0, 8.5, 8.0)
@@ -41,6 +42,7 @@ def sheet_context(
         "draft_label": draft_label,
         "paper": options.project.paper,
         "font_size": f"{size:g}",
+        **theme_context(options),
     }
 
 
@@ -62,7 +64,7 @@ def render(doc: Document, options: RenderOptions) -> list[Path]:
         html = templates.render(
             options.project, TEMPLATE, sheet_context(doc, options, rows, langs, size)
         )
-        document, fetcher = layout(html, options.project, doc.path.parent)
+        document, fetcher = layout(html, options.project, doc.path.parent, options.theme.files)
         if len(document.pages) == 1:
             break
     else:

@@ -30,9 +30,12 @@ PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf
 class PolicyFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint fetcher that only serves what the project allows."""
 
-    def __init__(self, roots: tuple[Path, ...], allow_remote: bool = False) -> None:
+    def __init__(
+        self, roots: tuple[Path, ...], allow_remote: bool = False, files: tuple[Path, ...] = ()
+    ) -> None:
         super().__init__(timeout=10, allowed_protocols=("http", "https"), allow_redirects=False)
         self.roots = tuple(r.resolve() for r in roots)
+        self.files = frozenset(f.resolve() for f in files)
         self.allow_remote = allow_remote
         self.refused: list[str] = []
 
@@ -57,7 +60,7 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
             return self._refuse(url, "file not found")
-        if not any(real.is_relative_to(root) for root in self.roots):
+        if real not in self.files and not any(real.is_relative_to(r) for r in self.roots):
             return self._refuse(url, "outside the project's source, templates and assets folders")
         if not real.is_file():
             return self._refuse(url, "not a regular file")
@@ -70,9 +73,12 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         raise ValueError(f"refused {url}: {reason}")
 
 
-def layout(html: str, project: Project, base_dir: Path) -> tuple[Any, PolicyFetcher]:
-    """Lay ``html`` out into pages (a ``weasyprint.Document``) under the project's policy."""
-    fetcher = PolicyFetcher(project.readable_roots, project.allow_remote)
+def layout(
+    html: str, project: Project, base_dir: Path, files: tuple[Path, ...] = ()
+) -> tuple[Any, PolicyFetcher]:
+    """Lay ``html`` out into pages (a ``weasyprint.Document``) under the project's policy;
+    ``files`` are single files allowed besides the readable folders (the theme's)."""
+    fetcher = PolicyFetcher(project.readable_roots, project.allow_remote, files)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
@@ -99,8 +105,10 @@ def write_pdf(
     target: Path,
     project: Project,
     base_dir: Path,
+    *,
     variant: str | None = None,
+    files: tuple[Path, ...] = (),
 ) -> list[Problem]:
     """Render ``html`` to ``target`` atomically; returns warnings for refused resources."""
-    document, fetcher = layout(html, project, base_dir)
+    document, fetcher = layout(html, project, base_dir, files)
     return write_document(document, fetcher, target, variant)

@@ -1,0 +1,271 @@
+"""The organization's look, read once from ``_brand.yml`` and handed to every renderer.
+
+``_brand.yml`` is the brand.yml convention shared by Quarto and Shiny (read with the
+``brand-yml`` package), so an organization that already has one reuses it. Only the values
+every output can honour are taken: colours, font families (and font files), a logo and the
+organization's name. Each value is checked before it reaches CSS or Word, so a theme can
+never inject markup into a template. Without ``_brand.yml`` the built-in look applies.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import Location, Problem, TemplateError
+from .project import Project
+
+BRAND_FILE = "_brand.yml"
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$")
+_FAMILY = re.compile(r"^[\w][\w .\-]{0,62}$")
+_FONT_FILE = re.compile(r"\.(ttf|otf|woff2?)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font file the theme brings, for ``@font-face``."""
+
+    family: str
+    path: Path
+    weight: str = "normal"
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours as ``#rrggbb`` (or CSS names), font families as names, paths absolute."""
+
+    primary: str = "#14284b"
+    accent: str = "#a07c2c"
+    marking: str = "#8b1a1a"
+    foreground: str = "#1d1d1f"
+    muted: str = "#5a6270"
+    panel: str = "#f2f4f8"
+    rule: str = "#c9ced8"
+    body_font: str = "Docgen Serif"
+    heading_font: str = "Docgen Sans"
+    mono_font: str = "Docgen Mono"
+    fonts: tuple[FontFile, ...] = ()
+    logo: Path | None = None
+    organization: str = ""
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def word_body_font(self) -> str:
+        """The body font as Word knows it (our bundled faces are Noto in Word)."""
+        return _WORD_NAMES.get(self.body_font, self.body_font)
+
+    @property
+    def word_heading_font(self) -> str:
+        return _WORD_NAMES.get(self.heading_font, self.heading_font)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files the theme brings (logo, fonts): the only ones outside the project's
+        readable folders that a render may load."""
+        return tuple(f.path for f in self.fonts) + ((self.logo,) if self.logo else ())
+
+    def hex(self, name: str) -> str:
+        """A colour as ``RRGGBB`` for Word; CSS names map through a small table."""
+        value: str = getattr(self, name)
+        if value.startswith("#"):
+            digits = value[1:]
+            return (digits if len(digits) == 6 else "".join(c * 2 for c in digits)).upper()
+        return _NAMED.get(value.lower(), "000000")
+
+
+_WORD_NAMES = {
+    "Docgen Serif": "Noto Serif",
+    "Docgen Sans": "Noto Sans",
+    "Docgen Mono": "DejaVu Sans Mono",
+}
+_NAMED = {
+    "black": "000000",
+    "white": "FFFFFF",
+    "navy": "000080",
+    "red": "FF0000",
+    "gray": "808080",
+    "grey": "808080",
+    "blue": "0000FF",
+    "green": "008000",
+    "maroon": "800000",
+    "teal": "008080",
+}
+
+DEFAULT = Theme()
+
+
+def load_theme(project: Project) -> Theme:
+    """The project's theme: ``_brand.yml`` at the project root (or the configured file)."""
+    name = str(project.extra.get("theme", BRAND_FILE))
+    path = (project.root / name).resolve()
+    if not path.is_file():
+        if "theme" in project.extra:
+            raise TemplateError.at(path, "theme file not found (set by 'theme' in docgen.toml)")
+        return DEFAULT
+    return read_brand(path)
+
+
+def read_brand(path: Path) -> Theme:
+    """Read and check a brand.yml file; every problem names its line and column."""
+    from brand_yml import Brand  # pydantic is heavy: load only when a theme exists
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        brand = Brand.from_yaml_str(text, path=path)
+    except Exception as exc:  # noqa: BLE001 - pydantic and YAML errors alike
+        raise TemplateError(_brand_problems(path, text, exc)) from None
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    values.update(_colors(path, text, brand.color, problems))
+    if brand.typography is not None:
+        values.update(_families(path, text, brand.typography, problems))
+        values["fonts"] = _font_files(path, text, brand.typography, problems)
+    logo = _logo(path, brand)
+    if logo is not None:
+        if logo.is_file():
+            values["logo"] = logo
+        else:
+            problems.append(_at(path, text, ["logo"], f"logo file not found: {logo}"))
+    if brand.meta is not None and brand.meta.name is not None:
+        values["organization"] = str(getattr(brand.meta.name, "full", "") or "")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise TemplateError(errors)
+    return replace(DEFAULT, source=path, **values)
+
+
+def _colors(path: Path, text: str, color: Any, problems: list[Problem]) -> dict[str, str]:
+    """brand.yml's semantic colours, mapped onto the roles our templates use."""
+    if color is None:
+        return {}
+    pairs = {
+        "primary": color.primary,
+        "accent": color.secondary or color.tertiary,
+        "marking": color.danger,
+        "foreground": color.foreground,
+        "panel": color.light,
+    }
+    found: dict[str, str] = {}
+    for key, value in pairs.items():
+        if value is None:
+            continue
+        if _COLOR.match(str(value)):
+            found[key] = str(value)
+        else:
+            message = f"color {value!r} is not #rgb, #rrggbb or a colour name"
+            problems.append(_at(path, text, ["color"], message))
+    return found
+
+
+def _families(path: Path, text: str, typography: Any, problems: list[Problem]) -> dict[str, str]:
+    families = {
+        "body_font": getattr(typography.base, "family", None),
+        "heading_font": getattr(typography.headings, "family", None),
+        "mono_font": getattr(typography.monospace, "family", None),
+    }
+    found: dict[str, str] = {}
+    for key, family in families.items():
+        if family is None:
+            continue
+        if _FAMILY.match(str(family)):
+            found[key] = str(family)
+        else:
+            message = f"font family {family!r} is not a plain name"
+            problems.append(_at(path, text, ["typography"], message))
+    return found
+
+
+def _font_files(
+    path: Path, text: str, typography: Any, problems: list[Problem]
+) -> tuple[FontFile, ...]:
+    found: list[FontFile] = []
+    for font in typography.fonts or []:
+        if getattr(font, "source", "") != "file":
+            problems.append(
+                Problem(
+                    _location(path, text, ["typography", "fonts"]),
+                    f"font {getattr(font, 'family', '?')!r}: only 'source: file' fonts can be used"
+                    " (docgen never downloads fonts)",
+                    "warning",
+                )
+            )
+            continue
+        for entry in font.files or []:
+            file = Path(str(getattr(entry.path, "root", entry.path)))
+            file = (path.parent / file).resolve()
+            if not file.is_file() or not _FONT_FILE.search(file.name):
+                problems.append(
+                    _at(path, text, ["typography", "fonts"], f"font file not found: {file}")
+                )
+                continue
+            found.append(
+                FontFile(
+                    str(font.family),
+                    file,
+                    str(entry.weight or "normal"),
+                    str(entry.style or "normal"),
+                )
+            )
+    return tuple(found)
+
+
+def _logo(path: Path, brand: Any) -> Path | None:
+    logo = brand.logo
+    if logo is None:
+        return None
+    for size in ("medium", "large", "small"):
+        resource = getattr(logo, size, None)
+        if resource is None:
+            continue
+        resource = getattr(resource, "light", resource)  # a light/dark pair: take light
+        location = getattr(resource, "path", resource)
+        root = getattr(location, "root", location)
+        return (path.parent / str(root)).resolve()
+    return None
+
+
+def _location(path: Path, text: str, keys: list[str]) -> Location:
+    """Where the YAML key path ``keys`` stands in ``text`` (best effort: deepest found)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode
+
+    try:
+        node: Any = YAML(typ="rt", pure=True).compose(io.StringIO(text))
+    except Exception:  # noqa: BLE001 - an unparsable file has no key positions
+        return Location(path, 1, 1)
+    line, column = 1, 1
+    for key in keys:
+        if not isinstance(node, MappingNode):
+            break
+        match = next((pair for pair in node.value if str(pair[0].value) == str(key)), None)
+        if match is None:
+            break
+        line, column = match[0].start_mark.line + 1, match[0].start_mark.column + 1
+        node = match[1]
+    return Location(path, line, column)
+
+
+def _at(path: Path, text: str, keys: list[str], message: str) -> Problem:
+    return Problem(_location(path, text, keys), message)
+
+
+def _brand_problems(path: Path, text: str, exc: Exception) -> list[Problem]:
+    """pydantic names each invalid value by its key path; turn that into line:column."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        problems = []
+        for error in errors():
+            keys = [str(k) for k in error.get("loc", ()) if not isinstance(k, int)]
+            problems.append(
+                _at(path, text, keys, f"{'.'.join(keys)}: {error.get('msg', 'invalid')}")
+            )
+        if problems:
+            return problems
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return [Problem(Location(path, mark.line + 1, mark.column + 1), f"invalid YAML: {exc}")]
+    return [Problem(Location(path), f"invalid brand file: {exc}")]
