@@ -7,6 +7,7 @@ shows the traceback of internal errors.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -42,6 +43,10 @@ def _reporting(command: F) -> F:
             if count > 1:
                 click.echo(f"{count} errors", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader (``| head``) went away: stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted; previous outputs are intact", err=True)
             ctx.exit(130)
@@ -138,6 +143,49 @@ def check(sources: tuple[Path, ...], quiet: bool) -> None:
     _print_problems(warnings)
     if not quiet:
         click.echo(f"{len(paths)} article(s) OK")
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+@_reporting
+def init(folder: Path) -> None:
+    """Create a publishing project in FOLDER (default: here) that builds at once."""
+    from .scaffold import init as run_init
+
+    for path in run_init(folder):
+        click.echo(f"created {display_path(path)}")
+    click.echo(f"next: cd {display_path(folder.resolve())} && docgen build")
+
+
+@main.group()
+def templates() -> None:
+    """List the templates, or copy a built-in one into the project to customize it."""
+
+
+@templates.command("list")
+@_reporting
+def templates_list() -> None:
+    """Show every template and the file it resolves from (project overrides first)."""
+    from .project import load_project
+    from .scaffold import list_templates
+
+    for item in list_templates(load_project()):
+        origin = "project" if item.overridden else "built-in"
+        click.echo(f"{item.name:34s} {origin:9s} {display_path(item.path)}")
+
+
+@templates.command("eject")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Overwrite a file the project already has.")
+@_reporting
+def templates_eject(name: str, force: bool) -> None:
+    """Copy built-in template NAME (a file such as brief/brief.css, or a folder such as
+    brief) into the project's templates/ folder, where it overrides the built-in."""
+    from .project import load_project
+    from .scaffold import eject
+
+    for path in eject(load_project(), name, force=force):
+        click.echo(f"copied {display_path(path)}")
 
 
 def _size(size: int) -> str:

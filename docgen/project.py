@@ -107,6 +107,16 @@ def _read_config(path: Path) -> dict[str, Any]:
         elif not isinstance(value, _SETTINGS[key]):
             expected = getattr(_SETTINGS[key], "__name__", "value")
             problems.append(Problem(Location(path, line, 1), f"{key} must be a {expected}"))
+    from .renderers import names as format_names
+
+    for fmt in settings.get("formats", []) if isinstance(settings.get("formats"), list) else []:
+        if fmt not in format_names():
+            problems.append(
+                Problem(
+                    Location(path, _line_of(text, "formats"), 1),
+                    f"formats: unknown format {fmt!r}; known: {', '.join(format_names())}",
+                )
+            )
     paper = settings.get("paper", "A4")
     if isinstance(paper, str) and paper not in PAPER_SIZES:
         problems.append(

@@ -103,8 +103,9 @@ def load_theme(project: Project) -> Theme:
     name = str(project.extra.get("theme", BRAND_FILE))
     path = (project.root / name).resolve()
     if not path.is_file():
-        if "theme" in project.extra:
-            raise TemplateError.at(path, "theme file not found (set by 'theme' in docgen.toml)")
+        if name != BRAND_FILE:
+            where = project.config_path or path
+            raise TemplateError.at(where, f"theme file not found: {path}")
         return DEFAULT
     return read_brand(path)
 

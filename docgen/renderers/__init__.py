@@ -58,6 +58,7 @@ def names() -> list[str]:
 
 
 register(RendererInfo("pdf", "docgen.renderers.pdf", "PDF brief (brief.LANG.pdf)"))
+register(RendererInfo("docx", "docgen.renderers.docx", "Word report (report.LANG.docx)"))
 register(
     RendererInfo(
         "summary",

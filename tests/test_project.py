@@ -1,0 +1,171 @@
+"""Projects: init, docgen.toml, _brand.yml themes and template overrides."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docgen import api
+from docgen.cli import main
+from docgen.errors import ConfigError, TemplateError
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.renderers import pdf
+from docgen.scaffold import eject, init, list_templates
+from docgen.theme import DEFAULT, load_theme
+
+# A 1×1 PNG, as a logo.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    init(tmp_path / "pack")
+    monkeypatch.chdir(tmp_path / "pack")
+    return tmp_path / "pack"
+
+
+def test_init_then_build_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = run("init", "pack")
+    assert code == 0 and "created pack/docgen.toml" in out
+    monkeypatch.chdir(tmp_path / "pack")
+    code, out = run("build", "--lang", "all", "-q")
+    assert code == 0, out
+    built = sorted(p.name for p in (tmp_path / "pack" / "output" / "example").iterdir())
+    assert built == [
+        "brief.en.pdf",
+        "brief.fr.pdf",
+        "report.en.docx",
+        "report.fr.docx",
+        "summary.docx",
+        "summary.pdf",
+    ]
+    assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n"
+    code, out = run("init", ".")
+    assert code == 2 and "already a docgen project" in out
+
+
+def test_config_errors_are_located(project_dir: Path) -> None:
+    config = project_dir / "docgen.toml"
+    config.write_text('[docgen]\npaper = "A3"\nformats = ["pdf", "odt"]\ncolour = 1\n')
+    with pytest.raises(ConfigError) as caught:
+        load_project(project_dir)
+    found = [str(p) for p in caught.value.problems]
+    assert any(":2:1: error: paper must be one of A4, Letter, not 'A3'" in m for m in found)
+    assert any(":3:1: error: formats: unknown format 'odt'" in m for m in found)
+    assert any(":4:1: error: unknown setting 'colour'" in m for m in found)
+    config.write_text("[docgen]\npaper = \n")
+    code, out = run("check")
+    assert code == 2 and "docgen.toml:2:9: error: invalid TOML" in out
+
+
+def test_letter_paper(project_dir: Path) -> None:
+    (project_dir / "docgen.toml").write_text('[docgen]\npaper = "Letter"\n')
+    project = load_project(project_dir)
+    html = pdf.brief_html(
+        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
+    )
+    assert "size: Letter;" in html
+
+
+BRAND = """\
+meta:
+  name: Ministère des Exemples
+color:
+  palette:
+    crimson: "#9b1c31"
+  primary: crimson
+  secondary: "#336699"
+typography:
+  base:
+    family: Noto Serif
+  headings:
+    family: Noto Sans
+logo:
+  medium: logo.png
+"""
+
+
+def test_brand_yml_drives_the_css(project_dir: Path) -> None:
+    (project_dir / "_brand.yml").write_text(BRAND, encoding="utf-8")
+    (project_dir / "logo.png").write_bytes(PNG)
+    project = load_project(project_dir)
+    theme = load_theme(project)
+    assert theme.primary == "#9b1c31" and theme.accent == "#336699"
+    assert theme.logo == project_dir / "logo.png"
+    assert theme.organization == "Ministère des Exemples"
+    doc = api.load(project_dir / "source" / "example.md")
+    html = pdf.brief_html(doc, RenderOptions(project, project_dir, theme=theme))
+    assert "--primary: #9b1c31;" in html and "--accent: #336699;" in html
+    assert '"Noto Sans", "Docgen Sans"' in html
+    assert 'class="logo" src="file://' in html
+
+
+def test_no_brand_file_means_builtin_look(project_dir: Path) -> None:
+    project = load_project(project_dir)
+    assert load_theme(project) == DEFAULT
+    html = pdf.brief_html(
+        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
+    )
+    assert f"--primary: {DEFAULT.primary};" in html and 'class="logo"' not in html
+
+
+def test_bad_brand_values_are_located(project_dir: Path) -> None:
+    (project_dir / "_brand.yml").write_text(
+        "color:\n  primary: 'red; } body { display: none'\nlogo:\n  medium: missing.png\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TemplateError) as caught:
+        load_theme(load_project(project_dir))
+    found = [str(p) for p in caught.value.problems]
+    assert any("_brand.yml:1:1: error: color 'red; }" in m for m in found), found
+    assert any("_brand.yml:3:1: error: logo file not found" in m for m in found), found
+
+
+def test_eject_then_edit_is_used(project_dir: Path) -> None:
+    project = load_project(project_dir)
+    (copied,) = eject(project, "brief/brief.html")
+    assert copied == project_dir / "templates" / "brief" / "brief.html"
+    copied.write_text(
+        copied.read_text().replace("<main", "<p>Édition locale</p>\n<main"), encoding="utf-8"
+    )
+    listing = {t.name: t for t in list_templates(project)}
+    assert listing["brief/brief.html"].overridden
+    assert not listing["brief/brief.css"].overridden
+    html = pdf.brief_html(
+        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
+    )
+    assert "<p>Édition locale</p>" in html
+    with pytest.raises(TemplateError, match="use --force"):
+        eject(project, "brief/brief.html")
+    code, out = run("templates", "eject", "nope")
+    assert code == 2 and "no built-in template of that name" in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ("{% if %}", "brief.html:3: error: template syntax error"),
+        ("{{ meta.nonexistent }}", "brief.html:3: error: template error:"),
+        ("{{ ''.__class__.__mro__ }}", "brief.html:3: error: template error:"),
+    ],
+)
+def test_broken_template_names_file_and_line(project_dir: Path, edit: str, expected: str) -> None:
+    target = project_dir / "templates" / "brief" / "brief.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"<!DOCTYPE html>\n<html>\n{edit}\n</html>\n", encoding="utf-8")
+    code, out = run("build", "-f", "pdf")
+    assert code == 2, out
+    assert f"templates/brief/{expected}" in out, out
+    assert "Traceback" not in out
