@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import renderers, source
+from .accessibility import missing_alt_text
 from .errors import DocgenError, Location, Problem
 from .model import Document
 from .options import RenderOptions
@@ -30,7 +31,7 @@ def load_with_warnings(path: Path, lang: str | None = None) -> tuple[Document, l
     from .typography import apply
 
     doc, warnings = source.load(path, lang)
-    return apply(doc), warnings
+    return apply(doc), warnings + missing_alt_text(doc)
 
 
 def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]:
@@ -64,7 +65,7 @@ def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> l
     warnings: list[Problem] = []
     for path in sources_of(project, paths):
         try:
-            _doc, found = source.load(path)
+            _doc, found = load_with_warnings(path)
             warnings.extend(found)
         except DocgenError as exc:
             problems.extend(exc.problems)

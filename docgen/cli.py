@@ -19,6 +19,7 @@ import click
 
 from . import __version__, renderers
 from .errors import DocgenError, Problem, display_path
+from .options import PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,6 +98,11 @@ def main(debug: bool) -> None:
 @click.option(
     "--draft", is_flag=True, help="Build despite missing translations; mark the output DRAFT."
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="Write PDFs as PDF/A (archival) or PDF/UA (accessibility); tagged PDF either way.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def build(
@@ -105,6 +111,7 @@ def build(
     languages: tuple[str, ...],
     output: Path | None,
     draft: bool,
+    pdf_variant: str | None,
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
@@ -120,6 +127,7 @@ def build(
         languages=languages,
         output=output,
         draft=draft,
+        pdf_variant=pdf_variant,
         on_file=report,
     )
     _print_problems(result.warnings)

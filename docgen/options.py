@@ -9,6 +9,22 @@ from .errors import Problem
 from .project import Project
 from .theme import DEFAULT, Theme
 
+PDF_VARIANTS = (
+    "pdf/a-1b",
+    "pdf/a-2b",
+    "pdf/a-3b",
+    "pdf/a-2u",
+    "pdf/a-3u",
+    "pdf/a-4u",
+    "pdf/a-1a",
+    "pdf/a-2a",
+    "pdf/a-3a",
+    "pdf/ua-1",
+    "pdf/ua-2",
+)
+"""WeasyPrint's archival (PDF/A) and accessibility (PDF/UA) variants offered by --pdf-variant.
+Kept here, not read from WeasyPrint, so that ``docgen --help`` does not import it."""
+
 
 @dataclass(frozen=True)
 class RenderOptions:

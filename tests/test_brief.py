@@ -168,3 +168,44 @@ def test_cyrillic_and_arabic_have_glyphs(write_source: Callable[..., Path], tmp_
         for f in PdfReader(out).pages[0]["/Resources"]["/Font"].values()
     }
     assert any("Docgen-Arabic" in f for f in fonts), fonts
+
+
+def test_images_without_alt_text_are_warned(
+    write_source: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_source("Texte.\n\n![](carte.png)\n\n- ![Carte](b.png) et ![](c.png)\n")
+    _doc, warnings = api.load_with_warnings(path)
+    found = [str(w) for w in warnings]
+    assert len(found) == 2, found
+    assert found[0].endswith(
+        ":9: warning: image 'carte.png' has no description (alt text):"
+        " write ![description](carte.png)"
+    )
+    assert ":11: warning: image 'c.png'" in found[1]
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
+def test_pdf_variants(tmp_path: Path, variant: str) -> None:
+    options = RenderOptions(load_project(REPO), tmp_path, pdf_variant=variant)
+    (out,) = pdf.render(api.load(ARTICLE), options)
+    reader = PdfReader(out)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr" and "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    if variant == "pdf/ua-1":
+        assert "pdfuaid:part" in xmp and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    else:
+        assert "pdfaid:part" in xmp
+
+
+def test_english_brief_holds_the_english_text(tmp_path: Path) -> None:
+    doc = api.load(ARTICLE, "en")
+    (out,) = pdf.render(doc, options_for(tmp_path))
+    assert out.name == "brief.en.pdf"
+    text = squash("\n".join(page.extract_text() or "" for page in PdfReader(out).pages))
+    assert "Morocco–Kazakhstan: a model partnership" in text
+    for section in doc.sections():
+        assert squash(plain_text(section.title)) in text
+    assert "A shared vision for peace and security" in text
+    assert "Une vision partagée" not in text and "KEY POINTS" in text
+    assert PdfReader(out).trailer["/Root"]["/Lang"] == "en"

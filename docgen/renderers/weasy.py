@@ -24,8 +24,6 @@ from ..project import Project
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
 
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1")
-
 
 class PolicyFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint fetcher that only serves what the project allows."""
