@@ -55,16 +55,21 @@ def _images(blocks: tuple[Block, ...], line: int = 0) -> Iterator[tuple[Image, i
                     yield from ((image, here) for image in _images_in(cell.children))
 
 
+def iter_images(doc: Document) -> Iterator[tuple[Image, int]]:
+    """Every image of the body and footnotes, with the source line of its block."""
+    blocks = doc.body + tuple(b for note in doc.footnotes for b in note.children)
+    return _images(blocks)
+
+
 def missing_alt_text(doc: Document) -> list[Problem]:
     """A warning for every image without a description (alt text)."""
     path = doc.body_path or doc.path
-    blocks = doc.body + tuple(b for note in doc.footnotes for b in note.children)
     return [
         Problem(
             Location(path, line),
             f"image {image.src!r} has no description (alt text): write ![description]({image.src})",
             "warning",
         )
-        for image, line in _images(blocks)
+        for image, line in iter_images(doc)
         if not image.alt.strip()
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import renderers, source
@@ -18,7 +18,9 @@ from .model import Document
 from .options import RenderOptions
 from .output import safe_output_dir
 from .project import Project, load_project
+from .resources import image_problems
 from .theme import load_theme
+from .worker import run_limited
 
 
 def load(path: str | Path, lang: str | None = None) -> Document:
@@ -27,11 +29,21 @@ def load(path: str | Path, lang: str | None = None) -> Document:
     return doc
 
 
-def load_with_warnings(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
+def load_with_warnings(
+    path: Path, lang: str | None = None, project: Project | None = None
+) -> tuple[Document, list[Problem]]:
+    """Load, apply typography, and run the model checks (images, accessibility).
+
+    Raises ``DocgenError`` with every error; returns the warnings.
+    """
     from .typography import apply
 
     doc, warnings = source.load(path, lang)
-    return apply(doc), warnings + missing_alt_text(doc)
+    found = warnings + missing_alt_text(doc) + image_problems(doc, project or load_project())
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        raise DocgenError(errors)
+    return apply(doc), found
 
 
 def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]:
@@ -65,7 +77,7 @@ def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> l
     warnings: list[Problem] = []
     for path in sources_of(project, paths):
         try:
-            _doc, found = load_with_warnings(path)
+            _doc, found = load_with_warnings(path, project=project)
             warnings.extend(found)
         except DocgenError as exc:
             problems.extend(exc.problems)
@@ -105,7 +117,7 @@ def build(
     problems: list[Problem] = []
     for path in sources_of(project, paths):
         try:
-            doc, warnings = load_with_warnings(path)
+            doc, warnings = load_with_warnings(path, project=project)
         except DocgenError as exc:
             problems.extend(exc.problems)
             continue
@@ -123,20 +135,34 @@ def build(
         per_lang = {doc.lang: doc}
         for lang in langs:
             if lang not in per_lang:
-                per_lang[lang], warnings = load_with_warnings(doc.path, lang)
+                per_lang[lang], warnings = load_with_warnings(doc.path, lang, project)
                 result.warnings.extend(warnings)
         for name in formats:
             info = renderers.get(name)
             render = info.load()
             targets = [per_lang[lang] for lang in langs] if info.per_language else [doc]
             for target_doc in targets:
-                for written in render(target_doc, options):
-                    result.files.append(written)
+                written, warnings = run_limited(
+                    _render_collecting,
+                    (render, target_doc, replace(options, warnings=[])),
+                    project.time_limit,
+                    target_dir,
+                    doc.path,
+                )
+                result.warnings.extend(warnings)
+                for path in written:
+                    result.files.append(path)
                     if on_file:
-                        on_file(written)
-        result.warnings.extend(options.warnings)
+                        on_file(path)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _render_collecting(
+    render: renderers.RenderFunction, doc: Document, options: RenderOptions
+) -> tuple[list[Path], list[Problem]]:
+    """One render, returning its warnings with its files (it may run in a child process)."""
+    return render(doc, options), options.warnings
 
 
 def _languages(doc: Document, requested: Sequence[str]) -> list[str]:

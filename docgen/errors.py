@@ -49,6 +49,10 @@ class DocgenError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DocgenError], tuple[list[Problem]]]:
+        """Pickle by problems, so errors cross process boundaries intact."""
+        return (type(self), (self.problems,))
+
     @classmethod
     def at(cls, path: Path, message: str, line: int = 0, column: int = 0) -> DocgenError:
         """Shortcut for the common one-problem error."""

@@ -33,6 +33,7 @@ class Project:
     paper: str = "A4"
     allow_raw_html: bool = False
     allow_remote: bool = False
+    time_limit: float = 120.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,6 +81,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "allow_raw_html": bool,
     "allow_remote_resources": bool,
     "theme": str,
+    "time_limit": (int, float),
 }
 
 
@@ -149,5 +151,6 @@ def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> 
         paper=settings.get("paper", "A4"),
         allow_raw_html=bool(settings.get("allow_raw_html", False)),
         allow_remote=bool(settings.get("allow_remote_resources", False)),
+        time_limit=float(settings.get("time_limit", 120.0)),
         extra={k: v for k, v in settings.items() if k == "theme"},
     )

@@ -35,6 +35,8 @@ theme = "_brand.yml"
 allow_raw_html = false
 # Images and fonts from http(s) URLs are refused unless this is true.
 allow_remote_resources = false
+# Seconds one output may take to render before it is stopped (0: no limit).
+time_limit = 120
 """
 
 EXAMPLE_ARTICLE = """\

@@ -1,0 +1,122 @@
+"""The resource policy for what an article points at: which files it may use, how big.
+
+An article from an outside contributor is untrusted. Its images may only come from the
+project's readable folders (symlinks and ``..`` resolved first), stay under a size and a
+pixel count (a small PNG can decode to gigabytes), and never from the network unless the
+project opts in. Checked once on the model, before any renderer runs, so the PDF and the
+DOCX refuse the same things with the same message; the renderers' own fetchers enforce
+the same rules again as a second line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import Location, Problem
+from .model import Document
+from .project import Project
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+"""40 megapixels: a full-page photo at 600 dpi is about 35."""
+
+
+def resolve_local(src: str, base: Path, project: Project) -> Path | None:
+    """The file a relative or ``file:`` image source names, if the policy allows it."""
+    parts = urlsplit(src)
+    if parts.scheme not in ("", "file"):
+        return None
+    raw = Path(unquote(parts.path))
+    candidate = raw if raw.is_absolute() else base / raw
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not any(real.is_relative_to(root.resolve()) for root in project.readable_roots):
+        return None
+    return real if real.is_file() else None
+
+
+def image_problems(doc: Document, project: Project) -> list[Problem]:
+    """Errors for images that break the policy; warnings for images that are missing."""
+    from .accessibility import iter_images  # the same walk finds images for both checks
+
+    base = doc.path.parent
+    problems: list[Problem] = []
+    for image, line in iter_images(doc):
+        where = Location(doc.body_path or doc.path, line)
+        src = image.src.strip()
+        scheme = urlsplit(src).scheme.lower()
+        if scheme == "data":
+            continue
+        if scheme in ("http", "https"):
+            if not project.allow_remote:
+                problems.append(
+                    Problem(
+                        where,
+                        f"remote image {src!r} not loaded (allow_remote_resources is off)",
+                        "warning",
+                    )
+                )
+            continue
+        if scheme not in ("", "file"):
+            problems.append(Problem(where, f"image {src!r}: scheme {scheme!r} not allowed"))
+            continue
+        problems.extend(_local_image(src, base, project, where))
+    return problems
+
+
+def _local_image(src: str, base: Path, project: Project, where: Location) -> list[Problem]:
+    raw = Path(unquote(urlsplit(src).path))
+    candidate = raw if raw.is_absolute() else base / raw
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return [Problem(where, f"image {src!r} not found; it will be left out", "warning")]
+    if not any(real.is_relative_to(root.resolve()) for root in project.readable_roots):
+        return [
+            Problem(
+                where,
+                f"image {src!r} is outside the project's source, templates and assets"
+                " folders; it cannot be used",
+            )
+        ]
+    if not real.is_file():
+        return [Problem(where, f"image {src!r} is not a regular file")]
+    size = real.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return [
+            Problem(where, f"image {src!r} is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}")
+        ]
+    return _pixels(real, src, where)
+
+
+def _pixels(path: Path, src: str, where: Location) -> list[Problem]:
+    """Read the image header only (Pillow opens lazily) to refuse decompression bombs."""
+    from PIL import Image, UnidentifiedImageError
+
+    if path.suffix.lower() == ".svg":
+        return []
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return [Problem(where, f"image {src!r} is not an image file Pillow can read")]
+    except Image.DecompressionBombError as exc:
+        return [
+            Problem(
+                where,
+                f"image {src!r} is far over the limit of"
+                f" {MAX_IMAGE_PIXELS // 1_000_000} megapixels ({exc})",
+            )
+        ]
+    if width * height > MAX_IMAGE_PIXELS:
+        return [
+            Problem(
+                where,
+                f"image {src!r} is {width}×{height} pixels; the limit is"
+                f" {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
+            )
+        ]
+    return []

@@ -1,0 +1,265 @@
+"""Untrusted sources: no file outside the project, no network, no hang, nothing lost."""
+
+from __future__ import annotations
+
+import http.server
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from docgen import api
+from docgen.cli import main
+from docgen.errors import DocgenError, RenderError
+from docgen.options import RenderOptions
+from docgen.output import safe_output_dir, write_atomic
+from docgen.project import load_project
+from docgen.renderers import pdf
+from docgen.renderers.html import HtmlWriter
+from docgen.source import load
+
+from .conftest import MINIMAL_FRONT
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"GIF89a")
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that records every request it receives."""
+    _Counter.hits = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Counter.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "source").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(project: Path, body: str, name: str = "a.md") -> Path:
+    path = project / "source" / name
+    path.write_text(MINIMAL_FRONT + body, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_no_network_request_is_made(project: Path, server: tuple[str, list[str]]) -> None:
+    url, hits = server
+    write(
+        project,
+        f'![carte]({url}/image.png)\n\n<img src="{url}/raw.png">\n\n'
+        f'<link rel="stylesheet" href="{url}/x.css">\n\n[lien]({url}/page)\n',
+    )
+    code, out = run("build", "-q")
+    assert code == 0, out
+    assert hits == []
+    assert "remote image" in out and "not loaded" in out
+
+
+@pytest.mark.parametrize("src", ["/etc/passwd", "../../../../../../etc/hostname"])
+def test_files_outside_the_project_are_refused(project: Path, src: str) -> None:
+    write(project, f"![x]({src})\n")
+    code, out = run("build", "-q")
+    assert code == 2
+    assert "source/a.md:7: error: image" in out and "outside the project" in out
+    assert not (project / "output" / "a").exists()
+
+
+def test_file_urls_are_not_even_images(project: Path) -> None:
+    """markdown-it refuses ``file:`` destinations, so the text stays text."""
+    path = write(project, "![x](file:///etc/passwd)\n")
+    html = pdf.brief_html(api.load(path), RenderOptions(load_project(project), project))
+    assert "<img" not in html and "![x](file:///etc/passwd)" in html
+
+
+def test_symlink_out_of_the_project_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.png"
+    secret.write_bytes(b"\x89PNG")
+    (project / "source" / "link.png").symlink_to(secret)
+    write(project, "![x](link.png)\n")
+    code, out = run("check")
+    assert code == 2 and "outside the project" in out
+
+
+def test_fetcher_refuses_what_the_template_asks_for(project: Path) -> None:
+    """Even a template's own URL (the second line of defence) cannot leave the project."""
+    from docgen.renderers.weasy import PolicyFetcher
+
+    fetcher = PolicyFetcher(load_project(project).readable_roots)
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x", "ftp://example.org/x"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 3
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width``×``height`` (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_decompression_bomb_is_refused(project: Path) -> None:
+    (project / "source" / "bomb.png").write_bytes(_png_header(50_000, 50_000))
+    (project / "source" / "big.png").write_bytes(_png_header(8_000, 6_000))
+    write(project, "![bombe](bomb.png)\n\n![grande](big.png)\n")
+    code, out = run("build", "-q")
+    assert code == 2
+    assert "a.md:7: error: image 'bomb.png' is far over the limit of 40 megapixels" in out
+    assert "a.md:9: error: image 'big.png' is 8000×6000 pixels; the limit is 40" in out
+
+
+def test_render_time_limit_stops_and_keeps_previous_output(project: Path) -> None:
+    path = write(project, "Texte.\n")
+    assert run("build", "-f", "pdf", "-q")[0] == 0
+    output = project / "output" / "a" / "brief.fr.pdf"
+    before = output.read_bytes()
+    slow = replace(load_project(project), time_limit=0.01)
+    with pytest.raises(RenderError, match="took longer than 0.01 s"):
+        api.build([path], formats=["pdf"], project=slow)
+    assert output.read_bytes() == before
+    assert [p.name for p in output.parent.iterdir()] == ["brief.fr.pdf"]
+
+
+def test_failed_write_leaves_previous_output_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "brief.fr.pdf"
+    target.write_bytes(b"good")
+
+    def half_then_fail(temp: Path) -> None:
+        temp.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, half_then_fail)
+    assert target.read_bytes() == b"good"
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.fr.pdf"]
+
+
+@pytest.mark.parametrize("name", ["..", ".", "", "../escape", "/etc"])
+def test_output_names_cannot_escape(tmp_path: Path, name: str) -> None:
+    with pytest.raises(DocgenError):
+        safe_output_dir(tmp_path / "output", name)
+
+
+PATHOLOGICAL = {
+    "deep quotes": "> " * 5_000 + "x\n",
+    "deep lists": "".join("  " * i + "- x\n" for i in range(300)),
+    "deep emphasis": "*a " * 5_000 + "\n",
+    "deep links": "[" * 10_000 + "x" + "](y)" * 10_000 + "\n",
+    "many items": "".join(f"- item {i}\n" for i in range(10_000)),
+    "long line": "mot " * 100_000 + "\n",
+    "many footnotes": "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)),
+    "table": "|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200,
+}
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_bodies_end_cleanly(write_source: Callable[..., Path], body: str) -> None:
+    path = write_source(body)
+    try:
+        doc = api.load(path)
+    except DocgenError as exc:
+        assert "nested more than" in str(exc)
+        return
+    HtmlWriter().blocks(doc.body)
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_scalar = st.one_of(_text, st.integers().map(str), st.sampled_from(["no", "~", "2025-02-30", ""]))
+_value = st.recursive(
+    _scalar,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(_text, children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_fields = st.sampled_from(
+    ["title", "author", "date", "lang", "summary", "key_points", "timeline", "keywords", "x"]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(front=st.dictionaries(_fields, _value, max_size=8), body=st.text(max_size=300))
+def test_random_sources_succeed_or_fail_cleanly(
+    tmp_path: Path, front: dict[str, object], body: str
+) -> None:
+    """Anything a contributor types ends in a document or a DocgenError, nothing else."""
+    import json
+
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+    path = tmp_path / "random.md"
+    path.write_text("---\n" + "\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    try:
+        doc, _warnings = load(path)
+    except DocgenError as exc:
+        assert exc.problems and all(p.location.path == path for p in exc.problems)
+        return
+    HtmlWriter().blocks(api.load(path).body)
+    assert doc.meta.title is not None
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.text(alphabet=st.sampled_from(list("*_`[]()!<>#-+>|\\\n &:;\"'1a")), max_size=400))
+def test_random_markdown_renders(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "md.md"
+    path.write_text(MINIMAL_FRONT + body, encoding="utf-8")
+    try:
+        doc = api.load(path)
+    except DocgenError:
+        return
+    HtmlWriter().blocks(doc.body)
+
+
+def test_raw_html_and_template_syntax_stay_text(
+    write_source: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_source('<iframe src="file:///etc/passwd"></iframe>\n\nTexte {{ 7*7 }} {% raw %}\n')
+    html = pdf.brief_html(api.load(path), RenderOptions(load_project(tmp_path), tmp_path))
+    assert "<iframe" not in html and "&lt;iframe" in html
+    assert "{{ 7*7 }}" in html and "49" not in html
