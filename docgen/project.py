@@ -43,7 +43,8 @@ class Project:
 
     @property
     def readable_roots(self) -> tuple[Path, ...]:
-        """The only folders a build may read resources (images, fonts, CSS) from."""
+        """The only folders a build may read resources (images, fonts, CSS) from; the
+        source folder first."""
         return (self.source_dir, self.templates_dir, builtin_templates_dir(), self.root / "assets")
 
 

@@ -57,7 +57,8 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            return self._refuse(url, "file not found")
+            # A missing body image was already reported, with its line, by the model check.
+            return self._refuse(url, "file not found", report=not self._is_source(path))
         if real not in self.files and not any(real.is_relative_to(r) for r in self.roots):
             return self._refuse(url, "outside the project's source, templates and assets folders")
         if not real.is_file():
@@ -66,8 +67,12 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
             return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
         return URLFetcherResponse(url, body=real.read_bytes())
 
-    def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
-        self.refused.append(f"{url}: {reason}")
+    def _is_source(self, path: Path) -> bool:
+        return bool(self.roots) and path.absolute().is_relative_to(self.roots[0])
+
+    def _refuse(self, url: str, reason: str, report: bool = True) -> URLFetcherResponse:
+        if report:
+            self.refused.append(f"{url}: {reason}")
         raise ValueError(f"refused {url}: {reason}")
 
 
