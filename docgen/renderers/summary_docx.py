@@ -67,25 +67,38 @@ def _shade(cell: Any, fill: str) -> None:
 
 def _label_row(table: Any, row: Row, langs: tuple[str, str]) -> None:
     for cell, text, lang in zip(table.add_row().cells, row.label, langs, strict=True):
-        run = cell.paragraphs[0].add_run(text.upper())
+        para = cell.paragraphs[0]
+        para.paragraph_format.space_before = Pt(4)
+        para.paragraph_format.space_after = Pt(1)
+        run = para.add_run(text.upper())
         run.bold = True
         run.font.size = Pt(8)
         run.font.color.rgb = PRIMARY
         _set_lang(run, lang)
 
 
-def _content_row(table: Any, row: Row, number: int, title_style: Any) -> None:
+_SIZES = {"title": 14.0, "subtitle": 10.0, "timeline": 8.0, "author": 8.0, "date": 8.0}
+"""Point sizes by row kind; the rest is 8.5 pt, so the sheet stays on one page in Word too."""
+
+
+def _content_row(table: Any, row: Row, number: int) -> None:
     for cell, content in zip(table.add_row().cells, row.cells, strict=True):
         para = cell.paragraphs[0]
-        if row.kind == "title" and title_style is not None:
-            para.style = title_style
+        para.paragraph_format.space_after = Pt(2)
+        para.paragraph_format.space_before = Pt(0)
+        para.paragraph_format.line_spacing = 1.0
         if content.lead:
             lead = para.add_run(content.lead + " — ")
             lead.bold = True
+            lead.font.size = Pt(8.5)
             _set_lang(lead, content.lang)
         prefix = f"{number}. " if row.kind == "key-point" else ""
         run = para.add_run(prefix + content.text)
         _set_lang(run, content.lang)
+        run.font.size = Pt(_SIZES.get(row.kind, 8.5))
+        if row.kind == "title":
+            run.bold = True
+            run.font.color.rgb = PRIMARY
         if row.kind in ("subtitle", "date", "contact"):
             run.font.color.rgb = MUTED
         if content.missing:
@@ -131,14 +144,13 @@ def write_sheet_docx(
 
     table = document.add_table(rows=0, cols=2)
     table.autofit = False
-    title_style = next((st for st in document.styles if st.name == "Title"), None)
     number = 0
     for row in rows:
         if row.label:
             _label_row(table, row, langs)
         if row.kind == "key-point":
             number += 1
-        _content_row(table, row, number, title_style)
+        _content_row(table, row, number)
     width = section.page_width - section.left_margin - section.right_margin
     for column in table.columns:
         for cell in column.cells:

@@ -1,0 +1,370 @@
+"""The Word report (``report.LANG.docx``), built on the reference document's styles.
+
+Like Pandoc's ``--reference-doc``, the look lives in ``templates/report/reference.docx``
+(a project may override it in its own ``templates/report/``): this module empties its body,
+keeps its page setup and styles, and writes the report with named styles only, so that an
+editor can restyle every report in Word without touching code. The model is walked, never
+re-parsed; the helpers live in the ``docx_*`` modules beside this one.
+
+Content, in order: cover page, table of contents (a real TOC field, pre-filled), summary,
+key points, the body's sections, the timeline, and a closing contact block; footnotes are
+real Word footnotes, the header carries the short title and the classification, the footer
+"Page X of Y".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import cast
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.shared import Inches
+from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
+
+from ..errors import TemplateError
+from ..labels import format_long_date, format_partial_date, label
+from ..model import Document, Localized, Text
+from ..options import RenderOptions
+from ..output import write_atomic
+from ..templates import resolve
+from .docx_blocks import EMU_PER_TWIP, BlockWriter, Context, Story
+from .docx_elements import (
+    PPR_ORDER,
+    Element,
+    paragraph,
+    ppr,
+    set_child,
+    set_ppr,
+    set_rpr,
+    sub,
+    text_run,
+)
+from .docx_fields import TOC_INSTRUCTION, begin, enable_update_fields, end, field, toc_entry
+from .docx_notes import footnotes_part
+from .docx_numbering import Numbering, num_pr, style_num_id
+from .docx_styles import StyleMap, word_language
+
+REFERENCE = "report/reference.docx"
+
+REQUIRED_STYLES: tuple[tuple[str, str], ...] = (
+    ("Normal", "paragraph"),
+    ("Body Text", "paragraph"),
+    ("Classification", "paragraph"),
+    ("Kicker", "paragraph"),
+    ("Title", "paragraph"),
+    ("Subtitle", "paragraph"),
+    ("Author", "paragraph"),
+    ("Affiliation", "paragraph"),
+    ("Date", "paragraph"),
+    ("TOC Heading", "paragraph"),
+    ("TOC 1", "paragraph"),
+    ("TOC 2", "paragraph"),
+    ("TOC 3", "paragraph"),
+    ("Heading 1", "paragraph"),
+    ("Heading 2", "paragraph"),
+    ("Heading 3", "paragraph"),
+    ("Abstract", "paragraph"),
+    ("Key Point", "paragraph"),
+    ("List Paragraph", "paragraph"),
+    ("Quote", "paragraph"),
+    ("Code", "paragraph"),
+    ("Figure", "paragraph"),
+    ("Caption", "paragraph"),
+    ("Table Text", "paragraph"),
+    ("Footnote Text", "paragraph"),
+    ("Contact", "paragraph"),
+    ("Header", "paragraph"),
+    ("Footer", "paragraph"),
+    ("Section Number", "character"),
+    ("Hyperlink", "character"),
+    ("Code Char", "character"),
+    ("Footnote Reference", "character"),
+    ("Marking", "character"),
+    ("Table docgen", "table"),
+)
+"""Every style the renderer uses, as (name, type): the reference document must define each
+one, and docs/report.md lists them for people who restyle it. Names match whatever case."""
+
+_UNPROOFED = ("Code", "Code Char")
+"""Styles spell-checking skips (``w:noProof``) rather than checking in the text's language."""
+
+_EVENT = {"fr": "Événement", "en": "Event"}
+
+
+def output_name(doc: Document) -> str:
+    return f"report.{doc.lang}.docx"
+
+
+def render(doc: Document, options: RenderOptions) -> list[Path]:
+    """Write ``report.LANG.docx`` into the article's output folder."""
+    reference = resolve(options.project, REFERENCE)
+    word = _Report(doc, options, reference).write()
+    target = options.target_dir / output_name(doc)
+    write_atomic(target, lambda path: word.save(str(path)))
+    return [target]
+
+
+class _Report:
+    """One report being written: the opened reference and the writers sharing its state."""
+
+    def __init__(self, doc: Document, options: RenderOptions, reference: Path) -> None:
+        self.doc = doc
+        self.lang = doc.lang
+        self.word = open_reference(reference)
+        self.styles = StyleMap(cast(Element, self.word.styles.element), REQUIRED_STYLES, reference)
+        self.styles.set_language(
+            word_language(doc.lang), (name for name, _ in REQUIRED_STYLES), _UNPROOFED
+        )
+        body = cast(Element, self.word.element.body)
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        if not self.word.sections:
+            body.get_or_add_sectPr()
+        self.section = self.word.sections[0]
+        if options.project.paper == "Letter":
+            self.section.page_width, self.section.page_height = Inches(8.5), Inches(11)
+        margins = int(self.section.left_margin or 0) + int(self.section.right_margin or 0)
+        self.text_width = int(self.section.page_width or 0) - margins
+        self.body = Story(self.word.part, body)
+        self.writer = BlockWriter(
+            styles=self.styles,
+            numbering=Numbering(cast(Element, self.word.part.numbering_part.element)),
+            notes_part=footnotes_part(self.word),
+            footnotes={note.number: note for note in doc.footnotes},
+            source=doc.body_path or doc.path,
+            warnings=options.warnings,
+            project=options.project,
+            image_base=doc.path.parent,
+            text_width=self.text_width,
+        )
+        self.ctx = Context(width=self.text_width)
+        self.draft = options.draft
+
+    def text(self, value: Localized | None) -> str:
+        return value.text(self.lang, self.doc.source_lang) if value else ""
+
+    def write(self) -> WordDocument:
+        self.cover()
+        toc_end = self.contents()
+        self.front_matter()
+        body_start = self.last()
+        self.writer.blocks(self.body, self.doc.body, self.ctx)
+        self.timeline()
+        self.contact()
+        self.fill_contents(toc_end)
+        self.new_page_after(toc_end)
+        self.new_page_after(body_start)
+        self.header_footer()
+        self.properties()
+        enable_update_fields(cast(Element, self.word.settings.element))
+        return self.word
+
+    def paragraph(self, style: str, text: str = "") -> Element:
+        p = self.body.add(paragraph(self.styles.id(style)))
+        if text:
+            p.append(text_run(text))
+        return p
+
+    def heading(self, key: str, anchor: str) -> None:
+        """An unnumbered Heading 1 (summary, key points, timeline), listed in the TOC."""
+        title = (Text(label(key, self.lang)),)
+        self.writer.heading(self.body, title, self.ctx, level=1, anchor=anchor)
+
+    def last(self) -> Element:
+        """The last block written so far (the body's w:sectPr stays after it)."""
+        return cast(Element, self.body.container[-2])
+
+    def new_page_after(self, block: Element) -> None:
+        """Start what follows ``block`` on a new page: page-break-before on the next
+        paragraph, so that no empty paragraph is left at the top of the page."""
+        following = block.getnext()
+        if following is None or following.tag == qn("w:sectPr"):
+            return
+        if following.tag != qn("w:p"):
+            following.addprevious(paragraph(self.styles.id("Normal")))
+            following = following.getprevious()
+        set_ppr(following, "w:pageBreakBefore")
+
+    # -- parts of the report -------------------------------------------------------------
+
+    def cover(self) -> None:
+        meta = self.doc.meta
+        if meta.classification:
+            self.paragraph("Classification", self.text(meta.classification))
+        self.paragraph("Kicker", label("report", self.lang))
+        self.paragraph("Title", self.text(meta.title))
+        if meta.subtitle:
+            self.paragraph("Subtitle", self.text(meta.subtitle))
+        self.paragraph("Author", meta.author.name)
+        for detail in (meta.author.role, meta.author.organization):
+            if detail:
+                self.paragraph("Affiliation", self.text(detail))
+        self.paragraph("Date", format_long_date(meta.date, self.lang))
+
+    def contents(self) -> Element:
+        """The TOC heading on a new page, and the paragraph that will close the TOC field."""
+        heading = self.paragraph("TOC Heading", label("contents", self.lang))
+        set_ppr(heading, "w:pageBreakBefore")
+        return self.paragraph("TOC 1")
+
+    def fill_contents(self, closing: Element) -> None:
+        """Pre-fill the TOC field with the headings written, linked to their bookmarks, so
+        it is useful before Word or LibreOffice recompute it. Page numbers need a layout, so
+        until then a note (part of the field's result, gone once updated) says how."""
+        opening = begin(TOC_INSTRUCTION)
+        for entry in self.writer.toc:
+            style = self.styles.id(f"TOC {entry.level}")
+            closing.addprevious(toc_entry(style, entry.bookmark, entry.text, opening))
+            opening = []
+        closing.extend(opening)  # no heading at all: the field still opens and closes
+        set_ppr(closing, "w:pStyle", w_val=self.styles.id("Caption"))
+        closing.append(text_run(label("toc_refresh", self.lang)))
+        closing.append(end())
+
+    def front_matter(self) -> None:
+        """The summary and key points, on a page of their own when there are any."""
+        meta = self.doc.meta
+        if meta.summary:
+            self.heading("summary", "summary")
+            self.paragraph("Abstract", self.text(meta.summary))
+        if meta.key_points:
+            self.heading("key_points", "key-points")
+            num_id = style_num_id(self.styles.element("Key Point"))
+            if num_id is None:  # a reference whose Key Point style lost its numbering
+                num_id = self.writer.numbering.new_list(True)
+            for point in meta.key_points:
+                p = self.paragraph("Key Point", self.text(point))
+                set_child(ppr(p), num_pr(num_id, 0), PPR_ORDER)
+
+    def timeline(self) -> None:
+        meta = self.doc.meta
+        if not meta.timeline:
+            return
+        self.heading("timeline", "timeline")
+        header = [(Text(label("date", self.lang)),), (Text(_event_label(self.lang)),)]
+        rows = [
+            [(Text(format_partial_date(entry.date, self.lang)),), (Text(self.text(entry.text)),)]
+            for entry in meta.timeline
+        ]
+        date_width = 2400
+        widths = (date_width, self.text_width // EMU_PER_TWIP - date_width)
+        self.writer.table(
+            self.body, header, rows, self.ctx, widths=widths, first_column=True, keep_together=True
+        )
+
+    def contact(self) -> None:
+        """The closing block: who wrote the report, for whom, and whom to contact."""
+        meta = self.doc.meta
+        author = ", ".join(part for part in (meta.author.name, self.text(meta.author.role)) if part)
+        lines = [(label("author", self.lang), author)]
+        if meta.author.organization:
+            lines.append(("", self.text(meta.author.organization)))
+        if meta.contact:
+            lines.append((label("contact", self.lang), self.text(meta.contact)))
+        for caption, value in lines:
+            p = self.paragraph("Contact")
+            if caption:
+                run = text_run(caption.upper() + "  ")
+                set_rpr(run, "w:b")
+                p.append(run)
+            p.append(text_run(value))
+
+    def header_footer(self) -> None:
+        """Header: short title, classification, date; footer: classification and "Page X
+        of Y" from PAGE and NUMPAGES fields. The cover page's header and footer stay empty."""
+        meta = self.doc.meta
+        short = self.text(meta.short_title or meta.title)
+        if self.draft:
+            short = f"{label('draft', self.lang)} — {short}"
+        width = self.text_width // EMU_PER_TWIP
+        stops = (("center", width // 2), ("right", width))
+        section = self.section
+        section.different_first_page_header_footer = True
+        head = self.tabbed("Header", stops)
+        foot = self.tabbed("Footer", stops)
+        head.append(text_run(short + "\t"))
+        foot.append(text_run("\t"))
+        if meta.classification:
+            marking = self.text(meta.classification)
+            head.append(text_run(marking, self.styles.id("Marking")))
+            foot.append(text_run(marking, self.styles.id("Marking")))
+        head.append(text_run("\t" + format_long_date(meta.date, self.lang)))
+        foot.append(text_run(f"\t{label('page', self.lang)} "))
+        foot.extend(field("PAGE", "1"))
+        foot.append(text_run(f" {label('of', self.lang)} "))
+        foot.extend(field("NUMPAGES", "1"))
+        stories = (
+            (section.header, head),
+            (section.footer, foot),
+            (section.first_page_header, paragraph(self.styles.id("Header"))),
+            (section.first_page_footer, paragraph(self.styles.id("Footer"))),
+        )
+        for story, content in stories:
+            story.is_linked_to_previous = False
+            root = cast(Element, story.part.element)
+            for child in list(root):
+                root.remove(child)
+            root.append(content)
+
+    def tabbed(self, style: str, stops: tuple[tuple[str, int], ...]) -> Element:
+        """A paragraph with tab stops for this page's text width; the style's own stops
+        (set for another paper size, perhaps) are cleared so that text cannot land on them."""
+        p = paragraph(self.styles.id(style))
+        tabs = set_ppr(p, "w:tabs")
+        wanted = {position: kind for kind, position in stops}
+        for inherited in self.styles.element(style).iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/*"):
+            position = inherited.get(qn("w:pos"), "")
+            if position.lstrip("-").isdigit():
+                wanted.setdefault(int(position), "clear")
+        for position, kind in sorted(wanted.items()):
+            sub(tabs, "w:tab", w_val=kind, w_pos=str(position))
+        return p
+
+    def properties(self) -> None:
+        """Core properties from the front matter; dates are the article's, not the clock's,
+        so that rebuilding an unchanged article gives the same metadata."""
+        meta = self.doc.meta
+        props = self.word.core_properties
+        stamp = dt.datetime.combine(meta.date, dt.time(0, 0), tzinfo=dt.UTC)
+        props.title = _clip(self.text(meta.title))
+        props.subject = _clip(self.text(meta.subtitle))
+        props.author = _clip(meta.author.name)
+        props.last_modified_by = _clip(meta.author.name)
+        props.keywords = _clip(", ".join(meta.keywords))
+        props.language = self.lang
+        props.category = _clip(self.text(meta.classification))
+        props.comments = _clip(self.text(meta.summary))
+        props.identifier = _clip(self.doc.stem)
+        props.created = stamp
+        props.modified = stamp
+        props.revision = 1
+
+
+def open_reference(path: Path) -> WordDocument:
+    """The reference document, or a TemplateError saying what is wrong with the file."""
+    try:
+        return docx.Document(str(path))
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        XMLSyntaxError,
+        OSError,
+    ) as exc:
+        raise TemplateError.at(path, f"{path.name} is not a valid .docx: {exc}") from None
+
+
+def _clip(text: str, limit: int = 255) -> str:
+    """Core properties hold 255 characters at most (python-docx enforces Word's limit)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _event_label(lang: str) -> str:
+    return _EVENT.get(lang) or _EVENT.get(lang.split("-", maxsplit=1)[0]) or _EVENT["en"]
