@@ -14,6 +14,7 @@ from pathlib import Path
 from . import renderers, source
 from .accessibility import missing_alt_text
 from .errors import DocgenError, Location, Problem
+from .i18n import stale_units
 from .model import Document
 from .options import RenderOptions
 from .output import safe_output_dir
@@ -46,6 +47,18 @@ def load_with_warnings(
     return apply(doc), found
 
 
+def resolve_article(name: str | Path, project: Project | None = None) -> Path:
+    """An article named by its path, or by its name in the project's source folder."""
+    path = Path(name)
+    if path.suffix == ".md" or path.exists():
+        return path
+    project = project or load_project()
+    candidate = project.source_dir / f"{name}.md"
+    if not candidate.is_file():
+        raise DocgenError.at(candidate, f"no article named {str(name)!r}")
+    return candidate
+
+
 def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]:
     """The articles to work on: those named, or every article of the project."""
     if paths:
@@ -68,9 +81,8 @@ class BuildResult:
 
 
 def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
-    """Validate articles without rendering; raises ``DocgenError`` with every error found.
-
-    Returns the warnings.
+    """Validate articles without rendering; raises ``DocgenError`` with every error found
+    (stale translations included). Returns the warnings.
     """
     project = project or load_project()
     problems: list[Problem] = []
@@ -79,6 +91,7 @@ def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> l
         try:
             _doc, found = load_with_warnings(path, project=project)
             warnings.extend(found)
+            problems.extend(stale_units(path, severity="error"))
         except DocgenError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -95,6 +108,7 @@ def build(
     project: Project | None = None,
     draft: bool = False,
     pdf_variant: str | None = None,
+    strict: bool = False,
     on_file: Callable[[Path], None] | None = None,
 ) -> BuildResult:
     """Build articles into ``output/<stem>/``: every format and language asked for.
@@ -122,6 +136,9 @@ def build(
             problems.extend(exc.problems)
             continue
         result.warnings.extend(warnings)
+        stale = stale_units(path, severity="error" if strict else "warning")
+        problems.extend(p for p in stale if p.severity == "error")
+        result.warnings.extend(p for p in stale if p.severity != "error")
         loaded.append((doc, _languages(doc, languages or project.languages)))
     if problems:
         raise DocgenError(problems)

@@ -103,6 +103,7 @@ def main(debug: bool) -> None:
     type=click.Choice(PDF_VARIANTS),
     help="Write PDFs as PDF/A (archival) or PDF/UA (accessibility); tagged PDF either way.",
 )
+@click.option("--strict", is_flag=True, help="Fail on stale translations instead of warning.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def build(
@@ -112,6 +113,7 @@ def build(
     output: Path | None,
     draft: bool,
     pdf_variant: str | None,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
@@ -128,6 +130,7 @@ def build(
         output=output,
         draft=draft,
         pdf_variant=pdf_variant,
+        strict=strict,
         on_file=report,
     )
     _print_problems(result.warnings)
@@ -194,6 +197,79 @@ def templates_eject(name: str, force: bool) -> None:
 
     for path in eject(load_project(), name, force=force):
         click.echo(f"copied {display_path(path)}")
+
+
+@main.group()
+def i18n() -> None:
+    """Translation workflow: export for translators, import, accept, stale checks."""
+
+
+def _article(name: str) -> Path:
+    """An article named by path (source/x.md) or by its name (x)."""
+    from .api import resolve_article
+
+    return resolve_article(name)
+
+
+@i18n.command("export")
+@click.argument("name")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["xliff", "po"]),
+    default="xliff",
+    show_default=True,
+    help="XLIFF 1.2 (Trados, memoQ, OmegaT, Weblate) or gettext PO.",
+)
+@click.option("--lang", "-l", metavar="LANG", help="Target language; default: the other one.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write; default: NAME.LANG.xlf (or .po) in the working directory.",
+)
+@_reporting
+def i18n_export(name: str, fmt: str, lang: str | None, output: Path | None) -> None:
+    """Write every translatable unit of article NAME for a CAT tool."""
+    from .i18n import SUFFIXES, export, target_language
+    from .output import write_atomic
+
+    path = _article(name)
+    lang = lang or target_language(path)
+    text = export(path, fmt, lang)
+    target = output or Path(f"{path.stem}.{lang}{SUFFIXES[fmt]}")
+    write_atomic(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+    click.echo(f"wrote {display_path(target.resolve())}")
+
+
+@i18n.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--article", type=str, help="The article, when the file does not name it.")
+@click.option("--force", is_flag=True, help="Import even where the source changed since export.")
+@_reporting
+def i18n_import(file: Path, article: str | None, force: bool) -> None:
+    """Write the translations of FILE (XLIFF or PO) back into the article."""
+    from .i18n import import_file
+
+    report = import_file(file, _article(article) if article else None, force=force)
+    _print_problems(list(report.warnings))
+    for path in report.files:
+        click.echo(f"updated {display_path(path.resolve())}")
+    click.echo(
+        f"{len(report.written)} translation(s) written, {len(report.accepted)} accepted,"
+        f" {len(report.skipped)} skipped"
+    )
+
+
+@i18n.command("accept")
+@click.argument("name")
+@_reporting
+def i18n_accept(name: str) -> None:
+    """Record the current translations of article NAME as reviewed (clears stale marks)."""
+    from .i18n import accept
+
+    click.echo(f"wrote {display_path(accept(_article(name)).resolve())}")
 
 
 def _size(size: int) -> str:

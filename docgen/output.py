@@ -33,7 +33,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             temp.unlink()
 
 
-def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(temp_path)`` and move the result into place."""
     with atomic_path(target) as temp:
         write(temp)

@@ -117,3 +117,46 @@ def test_help_does_not_import_renderers(write_source: Callable[..., Path]) -> No
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_translation_workflow_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """export → edit → import, then a source change makes the translation stale."""
+    import shutil
+
+    from .conftest import ARTICLE
+
+    (tmp_path / "source").mkdir()
+    for suffix in (".md", ".en.md"):
+        shutil.copy(ARTICLE.with_suffix("").with_suffix(suffix), tmp_path / "source")
+    monkeypatch.chdir(tmp_path)
+    assert run("i18n", "accept", "maroc-kazakhstan")[0] == 0
+    assert run("check")[0] == 0
+    code, out = run("i18n", "export", "maroc-kazakhstan", "--format", "po")
+    assert code == 0 and "wrote maroc-kazakhstan.en.po" in out
+    po_file = tmp_path / "maroc-kazakhstan.en.po"
+    text = po_file.read_text(encoding="utf-8")
+    assert 'msgctxt "contact"' in text
+    po_file.write_text(
+        text.replace("AMCAP — Office of the Founding President", "AMCAP — President's Office"),
+        encoding="utf-8",
+    )
+    code, out = run("i18n", "import", str(po_file))
+    assert code == 0, out
+    assert "AMCAP — President's Office" in (tmp_path / "source" / "maroc-kazakhstan.md").read_text()
+
+    source = tmp_path / "source" / "maroc-kazakhstan.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Culture et dialogue", "Culture et échanges"),
+        encoding="utf-8",
+    )
+    code, out = run("check")
+    assert code == 2
+    assert "source/maroc-kazakhstan.md:115:" in out and "stale" in out
+    code, out = run("build", "-f", "pdf", "-q")
+    assert code == 0 and "warning" in out and "stale" in out
+    code, out = run("build", "-f", "pdf", "-q", "--strict")
+    assert code == 2 and "stale" in out
+    assert run("i18n", "accept", "maroc-kazakhstan")[0] == 0
+    assert run("check")[0] == 0

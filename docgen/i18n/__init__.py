@@ -1,0 +1,234 @@
+"""The translation workflow: units, stale translations, exchange with translators.
+
+An article's translatable texts are *units* (``units``) with stable ids; the record file
+``NAME.i18n.yml`` (``record``) remembers which source text each translation was accepted
+for, so that a change to the source marks its translations stale. Translators get XLIFF 1.2
+or gettext PO (``xliff``, ``po``); their work comes back through ``import_file``, which
+writes the front matter and ``NAME.LANG.md`` in place (``write_back``).
+
+Public API, called by the CLI: ``stale_units``, ``accept``, ``export``, ``import_file``.
+See docs/translation.md.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DocgenError, Location, Problem, display_path
+from ..frontmatter import LANG_CODE, parse_front_matter
+from ..model import Pos
+from ..output import atomic_path
+from ..source import split
+from . import po, xliff
+from .record import (
+    Article,
+    Record,
+    accept,
+    entries,
+    merge_accepted,
+    read_article,
+    read_record,
+    record_path,
+    stale_units,
+)
+from .units import Unit, fingerprint
+from .write_back import body_edit, front_matter_edit
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "ImportReport",
+    "Unit",
+    "accept",
+    "export",
+    "import_file",
+    "read_article",
+    "record_path",
+    "stale_units",
+    "target_language",
+]
+
+FORMATS = ("xliff", "po")
+SUFFIXES = {"xliff": ".xlf", "po": ".po"}
+"""The file suffix each exchange format is saved under."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did. ``written``: units whose text changed in a file; ``accepted``:
+    units recorded as accepted; ``skipped``: units left out (no translation, or still
+    marked for review); ``placeholders``: body units given the source text to keep a new
+    translation file's structure; ``warnings``: problems let through by ``force``."""
+
+    article: Path
+    lang: str
+    written: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def export(path: Path, fmt: str, lang: str | None = None) -> str:
+    """The article's units as an XLIFF or PO document for translation into ``lang``
+    (default: the article's other language)."""
+    if fmt not in FORMATS:
+        raise DocgenError.at(path, f"unknown exchange format {fmt!r}: choose xliff or po")
+    article = read_article(path)
+    lang = lang or _other_language(article)
+    if not LANG_CODE.match(lang) or lang == article.lang:
+        raise DocgenError.at(path, f"{lang!r}: not a language to translate {path.name} into")
+    items = entries(article, read_record(path), lang)
+    original = Path(display_path(path)).as_posix()
+    write = xliff.write if fmt == "xliff" else po.write
+    return write(original, article.lang, lang, items)
+
+
+def target_language(path: Path) -> str:
+    """The language an export of ``path`` targets by default: its first translation's."""
+    return _other_language(read_article(path))
+
+
+def _other_language(article: Article) -> str:
+    languages = article.languages()
+    if not languages:
+        raise DocgenError.at(
+            article.path, "the article has no translation yet: name the language (en, ar…)"
+        )
+    return languages[0]
+
+
+def import_file(file: Path, article: Path | None = None, force: bool = False) -> ImportReport:
+    """Write the translations of an XLIFF or PO file back into the article and its
+    ``NAME.LANG.md``, and record them as accepted.
+
+    Units whose source text changed since the export are refused (every one listed), as
+    are unknown units, unless ``force``: then they are imported (a changed one stays
+    stale) and reported as warnings. Nothing is written when the file is refused.
+    """
+    exchange = _read(file)
+    path = article if article is not None else _find_article(exchange, file)
+    art = read_article(path)
+    lang = exchange.lang
+    header = Location(file, exchange.line)
+    if exchange.source_lang and exchange.source_lang != art.lang:
+        message = (
+            f"this file translates from {exchange.source_lang!r}; {path.name} is in {art.lang!r}"
+        )
+        raise DocgenError(Problem(header, message))
+    if not LANG_CODE.match(lang) or lang == art.lang:
+        message = (
+            f"{lang!r} is not a target language for {path.name}"
+            if lang
+            else ("the file doesn't name its target language (XLIFF target-language, PO Language)")
+        )
+        raise DocgenError(Problem(header, message))
+    known = {unit.id: unit for unit, _ in art.fields.values()}
+    known.update((unit.id, unit) for unit in art.body.units)
+    problems: list[Problem] = []
+    fields: dict[str, str] = {}
+    body: dict[str, str] = {}
+    accepted: Record = {}
+    skipped: list[str] = []
+    for item in exchange.units:
+        where = Location(file, item.line)
+        unit = known.get(item.id)
+        if unit is None or item.id in accepted or item.id in skipped:
+            why = "is given twice" if unit else f"is not a unit of {path.name} (any more)"
+            problems.append(Problem(where, f"{item.id or '(no id)'} {why}"))
+            continue
+        exported = item.fingerprint or fingerprint(item.source)
+        if exported != unit.fingerprint:
+            problems.append(Problem(where, _changed(unit, art.lang, exported)))
+        if not item.done:
+            skipped.append(item.id)
+            continue
+        (body if unit.span else fields)[item.id] = item.target.strip()
+        accepted[item.id] = {lang: exported}
+    if problems and not force:
+        raise DocgenError(problems)
+    front, written = front_matter_edit(path, lang, art.lang, fields) if fields else (None, [])
+    if front is not None:
+        _check_front_matter(path, front)
+    target, text, body_written, placeholders = body_edit(art, lang, body)
+    files: list[Path] = []
+    if text is not None:
+        files.append(write_text(target, text))
+    if front is not None:
+        files.append(write_text(path, front))
+    if accepted:
+        files.append(merge_accepted(read_article(path), accepted))
+    return ImportReport(
+        article=path,
+        lang=lang,
+        written=(*written, *body_written),
+        accepted=tuple(accepted),
+        skipped=tuple(skipped),
+        placeholders=tuple(placeholders),
+        files=tuple(files),
+        warnings=tuple(Problem(p.location, p.message, "warning") for p in problems),
+    )
+
+
+def _changed(unit: Unit, lang: str, exported: str) -> str:
+    return (
+        f'{unit.id}: the "{lang}" text changed since this file was exported (fingerprint'
+        f" {exported}, now {unit.fingerprint}); export again and carry the translation over,"
+        " or import with --force to take it as it is (it stays stale)"
+    )
+
+
+def _read(file: Path) -> xliff.Exchange:
+    """Read a translator's file, XLIFF or PO, by its suffix (or its first character)."""
+    if not file.is_file():
+        raise DocgenError.at(file, "no such file")
+    suffix = file.suffix.lower()
+    if suffix in (".po", ".pot"):
+        return po.read(file)
+    if suffix in (".xlf", ".xliff", ".xml"):
+        return xliff.read(file)
+    with file.open("rb") as handle:
+        start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return xliff.read(file) if start.startswith(b"<") else po.read(file)
+
+
+def _find_article(exchange: xliff.Exchange, file: Path) -> Path:
+    """The article a translator's file names (XLIFF ``original``, PO ``X-Docgen-Article``),
+    looked for from the working folder, then beside the file."""
+    where = Location(file, exchange.line)
+    if not exchange.original:
+        message = "this file doesn't name its article; pass the article's path"
+        raise DocgenError(Problem(where, message))
+    named = Path(exchange.original)
+    candidates = [named] if named.is_absolute() else [named, file.parent / named]
+    candidates.append(file.parent / named.name)
+    for candidate in candidates:
+        if candidate.suffix == ".md" and candidate.is_file():
+            return candidate
+    message = f"the article {exchange.original} named in this file was not found; pass its path"
+    raise DocgenError(Problem(where, message))
+
+
+def _check_front_matter(path: Path, text: str) -> None:
+    """Refuse to write a front matter that would no longer load (a safety net)."""
+    source = split(path, text)
+    _, problems = parse_front_matter(
+        source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
+    )
+    if problems:
+        raise DocgenError(problems)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write atomically, keeping the byte-order mark and CRLF line ends the file had."""
+    bom = crlf = False
+    if path.exists():
+        raw = path.read_bytes()
+        bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
+    data = ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
+    with atomic_path(path) as temp:
+        temp.write_bytes(data.encode("utf-8"))
+    return path

@@ -1,0 +1,96 @@
+"""Gettext PO exchange, for translators working in Poedit, Weblate, Lokalize or an editor.
+
+``msgctxt`` carries the unit id (two units may share a text), ``msgid`` the source text,
+``msgstr`` the translation. The fingerprint travels as an extracted comment (``#.``), which
+tools show and never edit; a stale translation is flagged ``fuzzy``, which is how gettext
+says "translated once, to be reviewed". No dates in the header, so that two exports of the
+same article are identical.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+
+from ..errors import DocgenError
+from .record import Entry
+from .units import FINGERPRINT_LENGTH
+from .xliff import Exchange, Imported, describe
+
+MAX_BYTES = 16 * 1024 * 1024
+_FINGERPRINT = re.compile(rf"fingerprint:?\s*([0-9a-f]{{{FINGERPRINT_LENGTH}}})")
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def write(original: str, source_lang: str, lang: str, items: list[Entry]) -> str:
+    """The PO file for ``items``: one entry per unit, in document order."""
+    po = polib.POFile(wrapwidth=78)
+    po.header = (
+        f"Translation of {original} from {source_lang!r} into {lang!r}, exported by docgen.\n"
+        "Keep msgctxt and the '#. fingerprint' comments; unflag 'fuzzy' once reviewed."
+    )
+    po.metadata = {
+        "Project-Id-Version": Path(original).stem,
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": "docgen",
+        "X-Source-Language": source_lang,
+        "X-Docgen-Article": original,
+    }
+    for item in items:
+        unit = item.unit
+        po.append(
+            polib.POEntry(
+                msgctxt=unit.id,
+                msgid=unit.text,
+                msgstr=item.target,
+                comment=f"fingerprint: {unit.fingerprint}\n{describe(unit)}",
+                occurrences=[(original, str(unit.line))],
+                flags=["fuzzy"] if item.state == "stale" else [],
+            )
+        )
+    return str(po)
+
+
+def read(path: Path) -> Exchange:
+    """Parse a PO file (UTF-8); a syntax error raises ``DocgenError`` at its line."""
+    if path.stat().st_size > MAX_BYTES:
+        raise DocgenError.at(path, f"file is larger than {MAX_BYTES:,} bytes")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocgenError.at(path, f"not valid UTF-8 ({exc.reason}); save it as UTF-8") from None
+    try:
+        po = polib.pofile(text, wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        match = _SYNTAX_LINE.search(str(exc))
+        line = int(match.group(1)) if match else 0
+        message = _SYNTAX_LINE.sub("", str(exc)).replace("Syntax error in po file", "")
+        reason = message.strip(" :") or "syntax error"
+        raise DocgenError.at(path, f"invalid PO file: {reason}", line) from None
+    meta = po.metadata
+    exchange = Exchange(
+        meta.get("X-Docgen-Article", ""),
+        meta.get("X-Source-Language", ""),
+        meta.get("Language", ""),
+        1,
+    )
+    for entry in po:
+        if entry.obsolete:
+            continue
+        found = _FINGERPRINT.search(entry.comment or "")
+        exchange.units.append(
+            Imported(
+                entry.msgctxt or "",
+                entry.msgid,
+                entry.msgstr,
+                found.group(1) if found else "",
+                bool(entry.msgstr.strip()) and "fuzzy" not in entry.flags,
+                entry.linenum,
+            )
+        )
+    return exchange
