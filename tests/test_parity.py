@@ -1,0 +1,109 @@
+"""The brief and the report render the same model: same words, same characters."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from docgen import api
+from docgen.labels import LABELS
+from docgen.model import Paragraph, Section, plain_text
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.renderers import docx as docx_renderer
+from docgen.renderers import pdf
+
+from .conftest import ARTICLE, REPO
+from .test_brief import body_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(path: Path) -> str:
+    """The text a reader sees in the report (w:t runs of body, header, footer, notes)."""
+    out = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if re.match(r"word/(document|header\d*|footer\d*|footnotes)\.xml$", name):
+                root = etree.fromstring(archive.read(name))
+                for para in root.iter(f"{W}p"):
+                    parts = [
+                        (node.text or "") if node.tag == f"{W}t" else " "
+                        for node in para.iter(f"{W}t", f"{W}tab", f"{W}br")
+                    ]
+                    out.append("".join(parts))
+    return "\n".join(out)
+
+
+def pdf_text(path: Path) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"[\u2010-]\n", "", text)
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    out = tmp_path_factory.mktemp("parity")
+    doc = api.load(ARTICLE)
+    options = RenderOptions(load_project(REPO), out)
+    (brief,) = pdf.render(doc, options)
+    (report,) = docx_renderer.render(doc, options)
+    return pdf_text(brief), docx_text(report)
+
+
+def test_same_paragraphs_in_the_same_order(outputs: tuple[str, str], tmp_path: Path) -> None:
+    (brief_pdf,) = pdf.render(api.load(ARTICLE), RenderOptions(load_project(REPO), tmp_path))
+    brief, report = fold(body_text(brief_pdf)), fold(outputs[1])
+    pieces: list[str] = []
+
+    def walk(blocks: tuple[object, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Section):
+                pieces.append(plain_text(block.title))
+                walk(block.children)
+            elif isinstance(block, Paragraph):
+                pieces.append(plain_text(block.children))
+
+    walk(api.load(ARTICLE).body)
+    for text in (brief, report):
+        position = 0
+        for piece in pieces:
+            found = text.find(fold(piece), position)
+            assert found >= 0, piece[:60]
+            position = found
+
+
+def test_same_words_but_for_labels(outputs: tuple[str, str]) -> None:
+    brief, report = outputs
+    words = lambda text: {w.lower() for w in re.findall(r"\w+", text)}  # noqa: E731
+    labels = words(" ".join(v for texts in LABELS.values() for v in texts.values()))
+    labels |= words("Événement Rapport")  # the report's own column and kicker words
+    assert words(report) - words(brief) - labels == set()
+    assert words(brief) - words(report) - labels == set()
+
+
+def test_typography_reaches_both_outputs(write_source: Callable[..., Path], tmp_path: Path) -> None:
+    path = write_source('Quoi? Il a dit "oui": 17400 km l\'été...\n')
+    doc = api.load(path)
+    options = RenderOptions(load_project(tmp_path), tmp_path)
+    (brief,) = pdf.render(doc, options)
+    (report,) = docx_renderer.render(doc, options)
+    expected = "Quoi\u202f? Il a dit «\u202foui\u202f»\u00a0: 17\u202f400\u00a0km l’été…"
+    xml = zipfile.ZipFile(report).read("word/document.xml").decode()
+    assert expected in xml
+    import pdfplumber
+
+    with pdfplumber.open(brief) as opened:
+        chars = "".join(c["text"] for c in opened.pages[0].chars)
+    assert "Quoi\u202f?" in chars or "Quoi ?" in chars
+    assert "«" in chars and "17" in chars and "’" in chars and "…" in chars
+    assert '"' not in chars and "'" not in chars
