@@ -9,6 +9,7 @@ Templates resolve from the project's ``templates/`` first, then the built-ins, f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,18 @@ from .renderers.html import HtmlWriter
 
 
 def environment(project: Project) -> jinja2.Environment:
-    """A sandboxed environment over the project's template search path."""
-    loader = jinja2.FileSystemLoader([str(d) for d in project.template_dirs if d.is_dir()])
+    """A sandboxed environment over the project's template search path.
+
+    Cached per search path: Jinja compiles each template once per environment, and a build
+    renders the same templates for every article and language (its loader still notices a
+    template edited on disk).
+    """
+    return _environment(project.template_dirs, project.allow_raw_html)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...], raw_html: bool) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(d) for d in dirs if d.is_dir()])
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=True,
@@ -34,8 +45,8 @@ def environment(project: Project) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    writer = HtmlWriter(raw_html=project.allow_raw_html)
-    env.globals["asset"] = lambda name: Markup(asset_uri(project, name))
+    writer = HtmlWriter(raw_html=raw_html)
+    env.globals["asset"] = lambda name: Markup(_resolve_in(dirs, name).as_uri())
     env.filters["tr"] = _translate
     env.filters["date_long"] = _date_long
     env.filters["partial_date"] = _partial_date
@@ -72,17 +83,16 @@ def css_string(text: str) -> Markup:
 
 def resolve(project: Project, name: str) -> Path:
     """The file a template name resolves to (project override first)."""
-    for folder in project.template_dirs:
+    return _resolve_in(project.template_dirs, name)
+
+
+def _resolve_in(dirs: tuple[Path, ...], name: str) -> Path:
+    for folder in dirs:
         candidate = (folder / name).resolve()
         if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
             return candidate
-    searched = ", ".join(str(d) for d in project.template_dirs)
+    searched = ", ".join(str(d) for d in dirs)
     raise TemplateError.at(Path(name), f"template file not found (searched {searched})")
-
-
-def asset_uri(project: Project, name: str) -> str:
-    """A file URI for a template asset (font, logo, stylesheet) by its template name."""
-    return resolve(project, name).as_uri()
 
 
 def render(project: Project, name: str, context: dict[str, Any]) -> str:
