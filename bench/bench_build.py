@@ -1,7 +1,13 @@
-"""Time docgen's brief against WeasyPrint alone on the same HTML, in one run.
+"""Time and memory of docgen against the tools users would otherwise use, in one run.
 
-Prints medians and the ratio; the machine is shared and noisy, so only the ratio of
-numbers taken side by side means anything. Usage: ``python bench/bench_build.py [-n 7]``.
+- the PDF brief against WeasyPrint alone rendering the very same HTML (docgen's overhead:
+  loading, typography, templates, policy);
+- the Word report against pandoc (Markdown → DOCX), when pandoc is installed;
+- peak memory of a whole ``docgen build`` against the ``weasyprint`` command on the same
+  HTML, each in a fresh process.
+
+The machine is shared and noisy: only medians and the ratios of numbers taken side by side
+mean anything. Usage: ``python bench/bench_build.py [-n 7]`` (``make bench``).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import argparse
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,7 +27,7 @@ import weasyprint
 from docgen import api
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import pdf
+from docgen.renderers import docx, pdf
 from docgen.renderers.weasy import PolicyFetcher
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +43,19 @@ def median_seconds(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def peak_rss_mib(command: list[str]) -> float:
+    """Peak resident memory of ``command`` in MiB. A fresh helper process runs it, so the
+    children's maximum it reads is this command's alone."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True,"
+        " capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    )
+    return int(done.stdout.strip()) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--repeat", type=int, default=7)
@@ -44,6 +64,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     options = RenderOptions(project, out)
     html = pdf.brief_html(api.load(ARTICLE), options)
+    (out / "brief.html").write_text(html, encoding="utf-8")
 
     def docgen_brief() -> None:
         pdf.render(api.load(ARTICLE), RenderOptions(project, out))
@@ -54,24 +75,56 @@ def main() -> None:
             string=html, base_url=ARTICLE.parent.as_uri() + "/", url_fetcher=fetcher
         ).write_pdf(out / "weasy.pdf", pdf_tags=True)
 
-    docgen_brief()  # warm caches (fonts, imports) for both
+    def docgen_report() -> None:
+        docx.render(api.load(ARTICLE), RenderOptions(project, out))
+
+    docgen_brief()  # warm caches (fonts, imports, templates) for both sides
     weasyprint_alone()
-    results = {
-        "docgen build (load + typography + HTML + PDF)": median_seconds(docgen_brief, args.repeat),
-        "WeasyPrint alone (same HTML)": median_seconds(weasyprint_alone, args.repeat),
-    }
+    docgen_report()
+    rows: list[tuple[str, float]] = [
+        (
+            "brief: docgen (load + typography + HTML + PDF)",
+            median_seconds(docgen_brief, args.repeat),
+        ),
+        ("brief: WeasyPrint alone, same HTML", median_seconds(weasyprint_alone, args.repeat)),
+        ("report: docgen (load + typography + DOCX)", median_seconds(docgen_report, args.repeat)),
+    ]
     pandoc = shutil.which("pandoc")
     if pandoc:
-        md = out / "plain.md"
-        md.write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
-        results["pandoc md → html (no PDF engine)"] = median_seconds(
-            lambda: subprocess.run([pandoc, str(md), "-s", "-o", str(out / "p.html")], check=True),
-            args.repeat,
+        command = [pandoc, str(ARTICLE), "-o", str(out / "pandoc.docx")]
+        rows.append(
+            (
+                "report: pandoc md → docx (new process each)",
+                median_seconds(lambda: subprocess.run(command, check=True), args.repeat),
+            )
         )
-    for name, seconds in results.items():
-        print(f"{name:50s} {seconds * 1000:8.1f} ms (median of {args.repeat})")
-    names = list(results)
-    print(f"ratio docgen / WeasyPrint alone: {results[names[0]] / results[names[1]]:.2f}")
+    for name, seconds in rows:
+        print(f"{name:52s} {seconds * 1000:8.1f} ms  (median of {args.repeat})")
+    times = dict(rows)
+    print(f"ratio brief docgen / WeasyPrint alone: {rows[0][1] / rows[1][1]:.2f}")
+    if pandoc:
+        ratio = times["report: docgen (load + typography + DOCX)"] / rows[3][1]
+        print(f"ratio report docgen / pandoc:          {ratio:.2f} (pandoc pays process start-up)")
+
+    docgen_cli = [
+        sys.executable,
+        "-m",
+        "docgen",
+        "build",
+        str(ARTICLE),
+        "-f",
+        "pdf",
+        "-q",
+        "-o",
+        str(out / "cli"),
+    ]
+    weasy_cli = [sys.executable, "-m", "weasyprint", str(out / "brief.html"), str(out / "w.pdf")]
+    docgen_mem = peak_rss_mib(docgen_cli)
+    weasy_mem = peak_rss_mib(weasy_cli)
+    print(
+        f"peak memory: docgen build -f pdf {docgen_mem:.0f} MiB, weasyprint CLI {weasy_mem:.0f} MiB"
+        f" (ratio {docgen_mem / weasy_mem:.2f})"
+    )
     shutil.rmtree(out)
 
 
