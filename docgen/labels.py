@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page": {"fr": "Page", "en": "Page"},
     "of": {"fr": "sur", "en": "of"},
     "date": {"fr": "Date", "en": "Date"},
+    "event": {"fr": "Événement", "en": "Event"},
     "author": {"fr": "Auteur", "en": "Author"},
     "draft": {"fr": "PROJET", "en": "DRAFT"},
     "missing": {"fr": "[traduction manquante]", "en": "[missing translation]"},

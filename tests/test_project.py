@@ -169,3 +169,26 @@ def test_broken_template_names_file_and_line(project_dir: Path, edit: str, expec
     assert code == 2, out
     assert f"templates/brief/{expected}" in out, out
     assert "Traceback" not in out
+
+
+def test_brand_yml_recolours_the_word_outputs(project_dir: Path) -> None:
+    """One theme for every output: the report's and the sheet's styles follow _brand.yml."""
+    import zipfile
+
+    (project_dir / "_brand.yml").write_text(BRAND, encoding="utf-8")
+    (project_dir / "logo.png").write_bytes(PNG)
+    code, out = run("build", "-f", "docx", "-f", "summary", "-q")
+    assert code == 0, out
+    folder = project_dir / "output" / "example"
+    styles = zipfile.ZipFile(folder / "report.fr.docx").read("word/styles.xml").decode()
+    assert 'w:val="9B1C31"' in styles and 'w:val="14284B"' not in styles
+    assert 'w:val="336699"' in styles and 'w:val="A07C2C"' not in styles
+    sheet = zipfile.ZipFile(folder / "summary.docx").read("word/document.xml").decode()
+    assert 'w:val="9B1C31"' in sheet and "14284B" not in sheet
+    report = zipfile.ZipFile(folder / "report.fr.docx")
+    assert any(name.startswith("word/media/") for name in report.namelist())  # the logo
+    assert 'descr="Ministère des Exemples"' in report.read("word/document.xml").decode()
+    (project_dir / "_brand.yml").unlink()
+    assert run("build", "-f", "docx", "-q")[0] == 0
+    styles = zipfile.ZipFile(folder / "report.fr.docx").read("word/styles.xml").decode()
+    assert 'w:val="14284B"' in styles and "9B1C31" not in styles

@@ -23,10 +23,10 @@ import docx
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.shared import Inches
+from docx.shared import Inches, Mm
 from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
-from ..errors import TemplateError
+from ..errors import Location, Problem, TemplateError
 from ..labels import format_long_date, format_partial_date, label
 from ..model import Document, Localized, Text
 from ..options import RenderOptions
@@ -36,6 +36,7 @@ from .docx_blocks import EMU_PER_TWIP, BlockWriter, Context, Story
 from .docx_elements import (
     PPR_ORDER,
     Element,
+    el,
     paragraph,
     ppr,
     set_child,
@@ -45,9 +46,11 @@ from .docx_elements import (
     text_run,
 )
 from .docx_fields import TOC_INSTRUCTION, begin, enable_update_fields, end, field, toc_entry
+from .docx_images import ImageRefused, add_picture
 from .docx_notes import footnotes_part
 from .docx_numbering import Numbering, num_pr, style_num_id
 from .docx_styles import StyleMap, word_language
+from .docx_theme import apply_theme
 
 REFERENCE = "report/reference.docx"
 
@@ -93,7 +96,9 @@ one, and docs/report.md lists them for people who restyle it. Names match whatev
 _UNPROOFED = ("Code", "Code Char")
 """Styles spell-checking skips (``w:noProof``) rather than checking in the text's language."""
 
-_EVENT = {"fr": "Événement", "en": "Event"}
+
+LOGO_WIDTH = Mm(45)
+"""Widest the theme's logo is drawn on the cover."""
 
 
 def output_name(doc: Document) -> str:
@@ -120,6 +125,13 @@ class _Report:
         self.styles.set_language(
             word_language(doc.lang), (name for name, _ in REQUIRED_STYLES), _UNPROOFED
         )
+        apply_theme(
+            [
+                cast(Element, self.word.styles.element),
+                cast(Element, self.word.part.numbering_part.element),
+            ],
+            options.theme,
+        )
         body = cast(Element, self.word.element.body)
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -145,6 +157,8 @@ class _Report:
         )
         self.ctx = Context(width=self.text_width)
         self.draft = options.draft
+        self.theme = options.theme
+        self.warnings = options.warnings
 
     def text(self, value: Localized | None) -> str:
         return value.text(self.lang, self.doc.source_lang) if value else ""
@@ -195,6 +209,8 @@ class _Report:
 
     def cover(self) -> None:
         meta = self.doc.meta
+        if self.theme.logo is not None:
+            self.logo(self.theme.logo)
         if meta.classification:
             self.paragraph("Classification", self.text(meta.classification))
         self.paragraph("Kicker", label("report", self.lang))
@@ -206,6 +222,18 @@ class _Report:
             if detail:
                 self.paragraph("Affiliation", self.text(detail))
         self.paragraph("Date", format_long_date(meta.date, self.lang))
+
+    def logo(self, path: Path) -> None:
+        """The theme's logo at the top of the cover, described by the organization's name."""
+        p = self.paragraph("Normal")
+        r = el("w:r")
+        alt = self.theme.organization or self.text(self.doc.meta.author.organization)
+        try:
+            add_picture(r, self.body, path, alt=alt or "logo", title="", max_width=LOGO_WIDTH)
+        except ImageRefused as exc:
+            self.warnings.append(Problem(Location(path), f"{exc}; the logo is left out", "warning"))
+            return
+        p.append(r)
 
     def contents(self) -> Element:
         """The TOC heading on a new page, and the paragraph that will close the TOC field."""
@@ -247,7 +275,7 @@ class _Report:
         if not meta.timeline:
             return
         self.heading("timeline", "timeline")
-        header = [(Text(label("date", self.lang)),), (Text(_event_label(self.lang)),)]
+        header = [(Text(label("date", self.lang)),), (Text(label("event", self.lang)),)]
         rows = [
             [(Text(format_partial_date(entry.date, self.lang)),), (Text(self.text(entry.text)),)]
             for entry in meta.timeline
@@ -364,7 +392,3 @@ def open_reference(path: Path) -> WordDocument:
 def _clip(text: str, limit: int = 255) -> str:
     """Core properties hold 255 characters at most (python-docx enforces Word's limit)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _event_label(lang: str) -> str:
-    return _EVENT.get(lang) or _EVENT.get(lang.split("-", maxsplit=1)[0]) or _EVENT["en"]
