@@ -7,6 +7,8 @@ the only unescaped strings are tags this module writes itself.
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 from ..model import (
@@ -36,6 +38,24 @@ from ..model import (
     ThematicBreak,
 )
 
+_WORD = re.compile(r"\b[^\W\d_]{6,}\b")
+"""A word of six letters or more; capitalised, it is most likely a proper noun."""
+
+
+def _protect_names(text: str) -> Markup:
+    """Escape ``text``, wrapping capitalised words in ``<span class="name">`` so that
+    stylesheets can keep proper nouns whole ("Kazakhstan", not "Kaza-khstan")."""
+    out: list[Markup] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        if not match.group()[0].isupper():
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<span class="name">%s</span>') % match.group())
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
 
 class HtmlWriter:
     """Writes blocks and inlines; ``raw_html`` lets trusted projects keep raw HTML."""
@@ -51,7 +71,7 @@ class HtmlWriter:
 
     def inline(self, node: Inline) -> Markup:  # noqa: PLR0911
         if isinstance(node, Text):
-            return escape(node.text)
+            return _protect_names(node.text)
         if isinstance(node, Emphasis):
             return Markup("<em>%s</em>") % self.inlines(node.children)
         if isinstance(node, Strong):

@@ -13,7 +13,7 @@ from typing import Any
 from .. import templates
 from ..bilingual import Row, build_rows, marking, sheet_languages
 from ..errors import Location, Problem, RenderError
-from ..labels import label
+from ..labels import format_long_date, label
 from ..model import Document
 from ..options import RenderOptions
 from ..output import write_atomic
@@ -37,7 +37,7 @@ def sheet_context(
         "rows": rows,
         "kinds": [label("summary_sheet", lang) for lang in langs],
         "marking": marking(doc, langs),
-        "footer": f"{doc.meta.author.name} · {doc.meta.date.isoformat()}",
+        "footer": f"{doc.meta.author.name} · {format_long_date(doc.meta.date, langs[0])}",
         "draft": options.draft,
         "draft_label": draft_label,
         "paper": options.project.paper,
