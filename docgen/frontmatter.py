@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -233,10 +233,23 @@ class _Reader:
 
     def lang(self, node: Node, where: str) -> str | None:
         code = self.text(node, where)
-        if code is not None and not LANG_CODE.match(code):
+        if code is None:
+            return None
+        if not LANG_CODE.match(code) or not known_language(code):
             self.error(node, f"{where}: {code!r} is not a language code (fr, en, ar…)")
             return None
         return code
+
+
+def known_language(code: str) -> bool:
+    """Whether Babel has locale data for ``code``: dates and labels need it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _kind(node: Node) -> str:
@@ -271,8 +284,16 @@ def compose(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else line_offset
         column = mark.column + 1 if mark else 0
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        message = str(exc.problem or "syntax error")
+        if exc.context:
+            message += f" ({exc.context})"
         return None, [Problem(Location(path, line, column), f"invalid YAML: {message}")]
+    except YAMLError as exc:  # a reader error: a character YAML refuses
+        offset = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, offset) + 1 + line_offset
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        reason = getattr(exc, "reason", None) or str(exc)
+        return None, [Problem(Location(path, line, column), f"invalid YAML: {reason}")]
 
 
 def parse_front_matter(

@@ -49,8 +49,9 @@ from .model import (
 MAX_DEPTH = 40
 """Deepest nesting of blocks or inlines accepted; deeper input is refused, not truncated."""
 
-_PARSER_NESTING = MAX_DEPTH + 8
-"""markdown-it silently drops what lies deeper than its limit, so ours must trip first."""
+_PARSER_NESTING = 2 * MAX_DEPTH + 8
+"""markdown-it silently drops what lies deeper than its limit, so ours must trip first; it
+counts two levels for each list (the list and its item), one for a block quote."""
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")

@@ -21,16 +21,31 @@ TEMP_PREFIX = ".docgen-"
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise DocgenError.at(target.parent, f"cannot write here: {exc.strerror or exc}") from None
     os.close(fd)
     temp = Path(name)
     try:
         yield temp
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, or what a plain ``open()`` would give (``mkstemp``
+    creates files readable by their owner only)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(target: Path, write: Callable[[Path], object]) -> Path:

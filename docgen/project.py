@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,17 +73,26 @@ def load_project(start: Path | None = None) -> Project:
     return _project(root, config_path, _read_config(config_path))
 
 
-_SETTINGS: dict[str, type | tuple[type, ...]] = {
-    "source": str,
-    "output": str,
-    "templates": str,
-    "formats": list,
-    "languages": list,
-    "paper": str,
-    "allow_raw_html": bool,
-    "allow_remote_resources": bool,
-    "theme": str,
-    "time_limit": (int, float),
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+# setting: (check, what the value must be, in words)
+_SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "source": (lambda v: isinstance(v, str) and bool(v), "a folder name"),
+    "output": (lambda v: isinstance(v, str) and bool(v), "a folder name"),
+    "templates": (lambda v: isinstance(v, str) and bool(v), "a folder name"),
+    "formats": (_is_text_list, "a list of format names"),
+    "languages": (_is_text_list, 'a list of language codes, or ["all"]'),
+    "paper": (lambda v: v in PAPER_SIZES, f"one of {', '.join(PAPER_SIZES)}"),
+    "allow_raw_html": (lambda v: isinstance(v, bool), "true or false"),
+    "allow_remote_resources": (lambda v: isinstance(v, bool), "true or false"),
+    "theme": (lambda v: isinstance(v, str) and bool(v), "a file name"),
+    "time_limit": (_is_seconds, "a number of seconds, 0 or more"),
 }
 
 
@@ -98,39 +108,57 @@ def _read_config(path: Path) -> dict[str, Any]:
         line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError.at(path, f"invalid TOML: {message}", line, column) from None
-    problems: list[Problem] = []
-    settings = data.get("docgen", data)
-    for key, value in settings.items():
-        line = _line_of(text, key)
-        if key not in _SETTINGS:
-            known = ", ".join(_SETTINGS)
-            problems.append(
-                Problem(Location(path, line, 1), f"unknown setting {key!r}; known: {known}")
-            )
-        elif not isinstance(value, _SETTINGS[key]):
-            expected = getattr(_SETTINGS[key], "__name__", "value")
-            problems.append(Problem(Location(path, line, 1), f"{key} must be a {expected}"))
-    from .renderers import names as format_names
-
-    for fmt in settings.get("formats", []) if isinstance(settings.get("formats"), list) else []:
-        if fmt not in format_names():
-            problems.append(
-                Problem(
-                    Location(path, _line_of(text, "formats"), 1),
-                    f"formats: unknown format {fmt!r}; known: {', '.join(format_names())}",
-                )
-            )
-    paper = settings.get("paper", "A4")
-    if isinstance(paper, str) and paper not in PAPER_SIZES:
-        problems.append(
-            Problem(
-                Location(path, _line_of(text, "paper"), 1),
-                f"paper must be one of {', '.join(PAPER_SIZES)}, not {paper!r}",
-            )
-        )
+    problems = _check_settings(path, text, data)
     if problems:
         raise ConfigError(problems)
+    settings = data.get("docgen", data)
     return dict(settings)
+
+
+def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem]:
+    """Every problem of the file: unknown keys and tables, values of the wrong kind."""
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(Location(path, _line_of(text, key), 1), message))
+
+    if "docgen" in data:
+        for key in data:
+            if key != "docgen":
+                problem(key, f"{key!r} outside the [docgen] table; put every setting in it")
+        if not isinstance(data["docgen"], dict):
+            problem("docgen", "docgen must be a table: [docgen]")
+            return problems
+    settings = data.get("docgen", data)
+    for key, value in settings.items():
+        if key not in _SETTINGS:
+            problem(key, f"unknown setting {key!r}; known: {', '.join(_SETTINGS)}")
+            continue
+        check, expected = _SETTINGS[key]
+        if not check(value):
+            problem(key, f"{key} must be {expected}, not {value!r}")
+    _check_lists(settings, problem)
+    return problems
+
+
+def _check_lists(settings: dict[str, Any], problem: Callable[[str, str], None]) -> None:
+    """The items of ``formats`` and ``languages``."""
+    from .frontmatter import LANG_CODE
+    from .renderers import names as format_names
+
+    formats = settings.get("formats") or []
+    if _is_text_list(formats):
+        for fmt in formats:
+            if fmt not in format_names():
+                problem(
+                    "formats",
+                    f"formats: unknown format {fmt!r}; known: " + ", ".join(format_names()),
+                )
+    languages = settings.get("languages") or []
+    if _is_text_list(languages):
+        for lang in languages:
+            if lang != "all" and not LANG_CODE.match(lang):
+                problem("languages", f"languages: {lang!r} is not a language code")
 
 
 def _line_of(text: str, key: str) -> int:

@@ -53,7 +53,9 @@ def read_text(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].decode("utf-8", errors="replace")
+        column = len(before) + 1
         raise SourceError.at(
             path,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
@@ -62,7 +64,11 @@ def read_text(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     problems = [
-        Problem(Location(path, line, column), f"control character U+{ord(ch):04X} not allowed")
+        Problem(
+            Location(path, line, column),
+            f"{'noncharacter' if _is_noncharacter(ch) else 'control character'}"
+            f" U+{ord(ch):04X} not allowed",
+        )
         for line, column, ch in _control_characters(text)
     ]
     if problems:
@@ -74,9 +80,15 @@ def _control_characters(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
         for column, ch in enumerate(line, start=1):
-            if ch != "\t" and unicodedata.category(ch) == "Cc":
+            if (ch != "\t" and unicodedata.category(ch) == "Cc") or _is_noncharacter(ch):
                 found.append((number, column, ch))
     return found
+
+
+def _is_noncharacter(ch: str) -> bool:
+    """Unicode's noncharacters (U+FFFE, U+FFFF, U+FDD0…): never text, refused by YAML."""
+    point = ord(ch)
+    return 0xFDD0 <= point <= 0xFDEF or (point & 0xFFFE) == 0xFFFE
 
 
 def split(path: Path, text: str) -> SourceText:

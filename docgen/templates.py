@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from pathlib import Path
+import os
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -34,10 +35,30 @@ def environment(project: Project) -> jinja2.Environment:
     return _environment(project.template_dirs, project.allow_raw_html)
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, also closed to file system objects.
+
+    The model carries ``Path`` values (``doc.path``, ``theme.logo``); Jinja's sandbox only
+    hides underscore attributes, so without this a template could call
+    ``doc.path.read_text()`` or ``write_text()``. Templates may print a path, never use it.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, (os.PathLike, PurePath)):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        owner = getattr(obj, "__self__", None)
+        if isinstance(owner, (os.PathLike, PurePath)):
+            return False
+        return bool(super().is_safe_callable(obj))
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(dirs: tuple[Path, ...], raw_html: bool) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d) for d in dirs if d.is_dir()])
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -104,10 +125,18 @@ def render(project: Project, name: str, context: dict[str, Any]) -> str:
         path = Path(exc.filename) if exc.filename else Path(name)
         raise TemplateError.at(path, f"template syntax error: {exc.message}", exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError.at(Path(name), f"template not found: {exc.name}") from None
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError) as exc:
         frame, line = _template_frame(exc, project)
-        raise TemplateError.at(frame or Path(name), f"template error: {exc}", line) from None
+        raise TemplateError.at(
+            frame or Path(name), f"template not found: {exc.name}", line
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise TemplateError.at(Path(name), f"a template is not valid UTF-8: {exc}") from None
+    except TemplateError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure inside template code is the template's
+        frame, line = _template_frame(exc, project)
+        message = str(exc) or type(exc).__name__
+        raise TemplateError.at(frame or Path(name), f"template error: {message}", line) from None
 
 
 def _template_frame(exc: BaseException, project: Project) -> tuple[Path | None, int]:

@@ -19,8 +19,9 @@ from .errors import Location, Problem, TemplateError
 from .project import Project
 
 BRAND_FILE = "_brand.yml"
-_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$")
-_FAMILY = re.compile(r"^[\w][\w .\-]{0,62}$")
+_COLOR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}")
+_FAMILY = re.compile(r"\w[\w .\-]{0,62}")
+"""Checked with ``fullmatch``: a value that reaches CSS or Word cannot carry anything else."""
 _FONT_FILE = re.compile(r"\.(ttf|otf|woff2?)$", re.IGNORECASE)
 
 
@@ -96,6 +97,8 @@ _NAMED = {
 }
 
 DEFAULT = Theme()
+_BRAND_KEYS = {"accent": "secondary", "marking": "danger", "panel": "light"}
+"""Our colour roles named as brand.yml names them, to point errors at the right key."""
 
 
 def load_theme(project: Project) -> Theme:
@@ -114,7 +117,14 @@ def read_brand(path: Path) -> Theme:
     """Read and check a brand.yml file; every problem names its line and column."""
     from brand_yml import Brand  # pydantic is heavy: load only when a theme exists
 
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError.at(
+            path, f"not valid UTF-8 (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise TemplateError.at(path, f"cannot read: {exc.strerror or exc}") from None
     try:
         brand = Brand.from_yaml_str(text, path=path)
     except Exception as exc:  # noqa: BLE001 - pydantic and YAML errors alike
@@ -151,14 +161,16 @@ def _colors(path: Path, text: str, color: Any, problems: list[Problem]) -> dict[
         "panel": color.light,
     }
     found: dict[str, str] = {}
-    for key, value in pairs.items():
-        if value is None:
+    for key, given in pairs.items():
+        if given is None:
             continue
-        if _COLOR.match(str(value)):
-            found[key] = str(value)
+        value = str(given)
+        if _COLOR.fullmatch(value) or value.lower() in _NAMED:
+            found[key] = value
         else:
-            message = f"color {value!r} is not #rgb, #rrggbb or a colour name"
-            problems.append(_at(path, text, ["color"], message))
+            names = ", ".join(sorted(_NAMED))
+            message = f"color {value!r} is not #rgb, #rrggbb or one of {names}"
+            problems.append(_at(path, text, ["color", _BRAND_KEYS.get(key, key)], message))
     return found
 
 
@@ -172,7 +184,7 @@ def _families(path: Path, text: str, typography: Any, problems: list[Problem]) -
     for key, family in families.items():
         if family is None:
             continue
-        if _FAMILY.match(str(family)):
+        if _FAMILY.fullmatch(str(family)):
             found[key] = str(family)
         else:
             message = f"font family {family!r} is not a plain name"
@@ -185,6 +197,10 @@ def _font_files(
 ) -> tuple[FontFile, ...]:
     found: list[FontFile] = []
     for font in typography.fonts or []:
+        if not _FAMILY.fullmatch(str(getattr(font, "family", ""))):
+            message = f"font family {getattr(font, 'family', '')!r} is not a plain name"
+            problems.append(_at(path, text, ["typography", "fonts"], message))
+            continue
         if getattr(font, "source", "") != "file":
             problems.append(
                 Problem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import struct
 import threading
 import zlib
@@ -184,27 +185,33 @@ def test_output_names_cannot_escape(tmp_path: Path, name: str) -> None:
         safe_output_dir(tmp_path / "output", name)
 
 
-PATHOLOGICAL = {
-    "deep quotes": "> " * 5_000 + "x\n",
-    "deep lists": "".join("  " * i + "- x\n" for i in range(300)),
-    "deep emphasis": "*a " * 5_000 + "\n",
-    "deep links": "[" * 10_000 + "x" + "](y)" * 10_000 + "\n",
-    "many items": "".join(f"- item {i}\n" for i in range(10_000)),
-    "long line": "mot " * 100_000 + "\n",
-    "many footnotes": "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)),
-    "table": "|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200,
+# name: (body, the word counted in source and output; None where an error is expected)
+PATHOLOGICAL: dict[str, tuple[str, str | None]] = {
+    "deep quotes": ("> " * 5_000 + "x\n", None),
+    "deep lists": ("".join("  " * i + "- x\n" for i in range(300)), None),
+    "deep emphasis": ("*a " * 5_000 + "\n", "a"),
+    "deep links": ("[" * 10_000 + "x" + "](y)" * 10_000 + "\n", "x"),
+    "many items": ("".join(f"- item {i}\n" for i in range(10_000)), "item"),
+    "long line": ("mot " * 100_000 + "\n", "mot"),
+    "many footnotes": ("".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)), "note"),
+    "table": ("|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200, "x"),
 }
 
 
-@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_pathological_bodies_end_cleanly(write_source: Callable[..., Path], body: str) -> None:
+@pytest.mark.parametrize(("body", "word"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_bodies_end_cleanly(
+    write_source: Callable[..., Path], body: str, word: str | None
+) -> None:
+    """Each ends quickly, either refused with a clear error or rendered with no word lost."""
     path = write_source(body)
-    try:
-        doc = api.load(path)
-    except DocgenError as exc:
-        assert "nested more than" in str(exc)
+    if word is None:
+        with pytest.raises(DocgenError, match="nested more than"):
+            api.load(path)
         return
-    HtmlWriter().blocks(doc.body)
+    doc = api.load(path)
+    html = str(HtmlWriter().blocks(doc.body) + HtmlWriter().footnotes(doc.footnotes))
+    pattern = rf"(?<![\w]){word}(?![\w])"
+    assert len(re.findall(pattern, html)) >= len(re.findall(pattern, body))
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -264,3 +271,23 @@ def test_raw_html_and_template_syntax_stay_text(
     html = pdf.brief_html(api.load(path), RenderOptions(load_project(tmp_path), tmp_path))
     assert "<iframe" not in html and "&lt;iframe" in html
     assert "{{ 7*7 }}" in html and "49" not in html
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "a.pdf"
+    write_atomic(target, lambda temp: temp.write_bytes(b"x"))
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    target.chmod(0o640)
+    write_atomic(target, lambda temp: temp.write_bytes(b"y"))
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_unwritable_output_folder_is_bad_input(project: Path) -> None:
+    write(project, "Texte.\n")
+    (project / "blocker").write_text("a file, not a folder")
+    code, out = run("build", "-f", "pdf", "-o", "blocker/out")
+    assert code == 2 and "cannot write here" in out and "internal error" not in out

@@ -120,3 +120,16 @@ def test_ten_thousand_items() -> None:
     parsed = parse_body("".join(f"- item {i}\n" for i in range(10_000)), PATH)
     (lst,) = parsed.blocks
     assert isinstance(lst, BulletList) and len(lst.items) == 10_000
+
+
+def test_nested_lists_keep_every_item_or_fail() -> None:
+    """markdown-it counts two levels per list: the limit must trip before it drops text."""
+    for depth in (20, 30, MAX_DEPTH - 2):
+        body = "".join("  " * i + f"- item{i}\n" for i in range(depth))
+        parsed = parse_body(body, PATH)
+        assert not [p for p in parsed.problems if p.severity == "error"], depth
+        text = str(parsed.blocks)
+        assert all(f"item{i}'" in text for i in range(depth)), depth
+    deep = "".join("  " * i + f"- item{i}\n" for i in range(MAX_DEPTH + 5))
+    errors = [p for p in parse_body(deep, PATH).problems if p.severity == "error"]
+    assert errors and "nested more than" in errors[0].message

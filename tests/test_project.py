@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,29 @@ def test_bad_brand_values_are_located(project_dir: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         load_theme(load_project(project_dir))
     found = [str(p) for p in caught.value.problems]
-    assert any("_brand.yml:1:1: error: color 'red; }" in m for m in found), found
+    assert any("_brand.yml:2:3: error: color 'red; }" in m for m in found), found
     assert any("_brand.yml:3:1: error: logo file not found" in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    "family",
+    ["A\\\\", "}html{color:red !important}@font-face{font-family:x", "Noto Sans\n"],
+)
+def test_font_families_cannot_inject_css(project_dir: Path, family: str) -> None:
+    (project_dir / "f.ttf").write_bytes(b"\0")
+    brand = (
+        "typography:\n  fonts:\n    - family: " + json.dumps(family) + "\n      source: file\n"
+        "      files:\n        - path: f.ttf\n"
+    )
+    (project_dir / "_brand.yml").write_text(brand, encoding="utf-8")
+    with pytest.raises(TemplateError, match="is not a plain name"):
+        load_theme(load_project(project_dir))
+
+
+def test_unknown_colour_names_are_refused(project_dir: Path) -> None:
+    (project_dir / "_brand.yml").write_text("color:\n  primary: '#12345g'\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="is not #rgb, #rrggbb or one of"):
+        load_theme(load_project(project_dir))
 
 
 def test_eject_then_edit_is_used(project_dir: Path) -> None:
@@ -159,6 +181,10 @@ def test_eject_then_edit_is_used(project_dir: Path) -> None:
         ("{% if %}", "brief.html:3: error: template syntax error"),
         ("{{ meta.nonexistent }}", "brief.html:3: error: template error:"),
         ("{{ ''.__class__.__mro__ }}", "brief.html:3: error: template error:"),
+        ("{{ doc.path.read_text() }}", "brief.html:3: error: template error:"),
+        ("{{ doc.path.parent.joinpath('x').write_text('owned') }}", "brief.html:3: error:"),
+        ("{{ theme.fonts }}{{ 1/0 }}", "brief.html:3: error: template error: division by zero"),
+        ("{% include 'nope.html' %}", "brief.html:3: error: template not found: nope.html"),
     ],
 )
 def test_broken_template_names_file_and_line(project_dir: Path, edit: str, expected: str) -> None:
@@ -169,6 +195,7 @@ def test_broken_template_names_file_and_line(project_dir: Path, edit: str, expec
     assert code == 2, out
     assert f"templates/brief/{expected}" in out, out
     assert "Traceback" not in out
+    assert not (project_dir / "source" / "x").exists()
 
 
 def test_brand_yml_recolours_the_word_outputs(project_dir: Path) -> None:
@@ -192,3 +219,22 @@ def test_brand_yml_recolours_the_word_outputs(project_dir: Path) -> None:
     assert run("build", "-f", "docx", "-q")[0] == 0
     styles = zipfile.ZipFile(folder / "report.fr.docx").read("word/styles.xml").decode()
     assert 'w:val="14284B"' in styles and "9B1C31" not in styles
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("docgen = 1\n", ":1:1: error: docgen must be a table"),
+        ("[docgen]\ntime_limit = true\n", ":2:1: error: time_limit must be a number of seconds"),
+        ("[docgen]\ntime_limit = -5\n", ":2:1: error: time_limit must be a number of seconds"),
+        ("[docgen]\nlanguages = [1]\n", ":2:1: error: languages must be a list of language codes"),
+        ("[docgen]\nlanguages = ['x y']\n", ":2:1: error: languages: 'x y' is not a language"),
+        ("paper = 'A4'\n[docgen]\n", ":1:1: error: 'paper' outside the [docgen] table"),
+        ("[docgen]\nallow_raw_html = 'yes'\n", ":2:1: error: allow_raw_html must be true or"),
+    ],
+)
+def test_config_values_are_checked(project_dir: Path, config: str, expected: str) -> None:
+    (project_dir / "docgen.toml").write_text(config, encoding="utf-8")
+    code, out = run("check")
+    assert code == 2 and f"docgen.toml{expected}" in out, out
+    assert "internal error" not in out

@@ -108,3 +108,20 @@ def test_article_body_is_the_seed_verbatim() -> None:
         position = found + len(line)
     assert len(list(doc.sections())) == 9
     assert "Hassan Ammari" in lines[0] and doc.meta.author.name == "Hassan Ammari"
+
+
+def test_noncharacters_are_refused_with_their_position(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(MINIMAL_FRONT.replace("Titre", "Ti\ufffetre") + "x\n", encoding="utf-8")
+    assert first_problem(path).endswith("a.md:2:15: error: noncharacter U+FFFE not allowed")
+
+
+def test_bad_utf8_column_counts_characters(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(MINIMAL_FRONT.encode() + "ééé".encode() + b"\xff\n")
+    assert ":7:4: error: not valid UTF-8" in first_problem(path)
+
+
+def test_unknown_language_is_refused(write_source: Callable[..., Path]) -> None:
+    path = write_source(front=MINIMAL_FRONT.replace("lang: fr", "lang: zz"))
+    assert "5:7: error: lang: 'zz' is not a language code" in first_problem(path)
