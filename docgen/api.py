@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import renderers, source
 from .accessibility import missing_alt_text
+from .bilingual import untranslated
 from .errors import DocgenError, Location, Problem
 from .i18n import stale_units
 from .model import Document
@@ -60,15 +61,22 @@ def resolve_article(name: str | Path, project: Project | None = None) -> Path:
 
 
 def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]:
-    """The articles to work on: those named, or every article of the project."""
-    if paths:
-        return [Path(p) for p in paths]
-    if not project.source_dir.is_dir():
-        raise DocgenError.at(project.source_dir, "no source folder; name the articles to build")
-    found = source.discover(project.source_dir)
-    if not found:
-        raise DocgenError.at(project.source_dir, "no article (*.md) in the source folder")
-    return found
+    """The articles to work on: those named (a folder stands for its articles), or every
+    article of the project; each once, in the order given."""
+    if not paths:
+        paths = [project.source_dir]
+        if not project.source_dir.is_dir():
+            raise DocgenError.at(project.source_dir, "no source folder; name the articles to build")
+    found: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            articles = source.discover(given)
+            if not articles:
+                raise DocgenError.at(given, "no article (*.md) in this folder")
+            found.extend(articles)
+        else:
+            found.append(given)
+    return list(dict.fromkeys(found))
 
 
 @dataclass
@@ -80,22 +88,81 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
-    """Validate articles without rendering; raises ``DocgenError`` with every error found
-    (stale translations included). Returns the warnings.
+@dataclass
+class Prepared:
+    """An article ready to render: its document in every language asked for."""
+
+    doc: Document
+    by_lang: dict[str, Document]
+
+
+def prepare(
+    paths: Sequence[str | Path],
+    project: Project,
+    formats: Sequence[str],
+    languages: Sequence[str],
+    *,
+    draft: bool = False,
+    strict: bool = False,
+) -> tuple[list[Prepared], list[Problem]]:
+    """Load and check every article in every language, before anything is written.
+
+    Everything a build can refuse is found here, for all articles at once: source errors,
+    the image policy, missing translations (errors unless ``draft``), stale translations
+    (errors under ``strict``), each format's own checks. Raises ``DocgenError`` listing
+    every error; returns the prepared articles and the warnings.
     """
-    project = project or load_project()
+    prepared: list[Prepared] = []
     problems: list[Problem] = []
-    warnings: list[Problem] = []
     for path in sources_of(project, paths):
         try:
-            _doc, found = load_with_warnings(path, project=project)
-            warnings.extend(found)
-            problems.extend(stale_units(path, severity="error"))
+            doc, found = load_with_warnings(path, project=project)
+            by_lang = {doc.lang: doc}
+            for lang in _languages(doc, languages):
+                if lang not in by_lang:
+                    by_lang[lang], more = load_with_warnings(path, lang, project)
+                    found += more + _severity(untranslated(doc, (lang,)), draft)
+            found += stale_units(path, severity="error" if strict else "warning")
+            for name in formats:
+                found += renderers.get(name).checks(doc, project, draft)
         except DocgenError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise DocgenError(problems)
+            continue
+        problems.extend(found)
+        prepared.append(Prepared(doc, by_lang))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DocgenError(errors)
+    return prepared, problems
+
+
+def _severity(problems: list[Problem], draft: bool) -> list[Problem]:
+    """Missing translations are errors, or warnings when building a draft."""
+    severity = "warning" if draft else "error"
+    return [Problem(p.location, p.message, severity) for p in problems]
+
+
+def _formats(project: Project, formats: Sequence[str]) -> list[str]:
+    chosen = list(formats or project.formats or renderers.names())
+    for name in chosen:
+        if name not in renderers.names():
+            raise DocgenError.at(
+                Path("--format"), f"unknown format {name!r}; known: {', '.join(renderers.names())}"
+            )
+    return chosen
+
+
+def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
+    """Validate articles as a build would, in every language they have, without rendering.
+
+    Raises ``DocgenError`` with every error found (stale translations included); returns
+    the warnings.
+    """
+    project = project or load_project()
+    load_theme(project)
+    _prepared, warnings = prepare(
+        paths, project, _formats(project, ()), ["all"], draft=False, strict=True
+    )
     return warnings
 
 
@@ -113,60 +180,36 @@ def build(
 ) -> BuildResult:
     """Build articles into ``output/<stem>/``: every format and language asked for.
 
-    Every article is validated before anything is written, so a bad source never leaves a
-    half-built set of outputs.
+    Every article is loaded and checked in every language before anything is written
+    (``prepare``), so a bad source never leaves a half-built set of outputs.
     """
     started = time.perf_counter()
     project = project or load_project()
-    formats = list(formats or project.formats or renderers.names())
-    for name in formats:
-        if name not in renderers.names():
-            raise DocgenError.at(
-                Path("--format"), f"unknown format {name!r}; known: {', '.join(renderers.names())}"
-            )
+    chosen = _formats(project, formats)
     output_root = Path(output).resolve() if output else project.output_dir
-    result = BuildResult()
-
-    loaded: list[tuple[Document, list[str]]] = []
-    problems: list[Problem] = []
-    for path in sources_of(project, paths):
-        try:
-            doc, warnings = load_with_warnings(path, project=project)
-        except DocgenError as exc:
-            problems.extend(exc.problems)
-            continue
-        result.warnings.extend(warnings)
-        stale = stale_units(path, severity="error" if strict else "warning")
-        problems.extend(p for p in stale if p.severity == "error")
-        result.warnings.extend(p for p in stale if p.severity != "error")
-        loaded.append((doc, _languages(doc, languages or project.languages)))
-    if problems:
-        raise DocgenError(problems)
     theme = load_theme(project)
-
-    for doc, langs in loaded:
-        target_dir = safe_output_dir(output_root, doc.stem)
+    prepared, warnings = prepare(
+        paths, project, chosen, languages or project.languages, draft=draft, strict=strict
+    )
+    result = BuildResult(warnings=warnings)
+    for item in prepared:
+        target_dir = safe_output_dir(output_root, item.doc.stem)
         options = RenderOptions(
             project, target_dir, draft=draft, pdf_variant=pdf_variant, theme=theme
         )
-        per_lang = {doc.lang: doc}
-        for lang in langs:
-            if lang not in per_lang:
-                per_lang[lang], warnings = load_with_warnings(doc.path, lang, project)
-                result.warnings.extend(warnings)
-        for name in formats:
+        for name in chosen:
             info = renderers.get(name)
             render = info.load()
-            targets = [per_lang[lang] for lang in langs] if info.per_language else [doc]
+            targets = list(item.by_lang.values()) if info.per_language else [item.doc]
             for target_doc in targets:
-                written, warnings = run_limited(
+                written, found = run_limited(
                     _render_collecting,
                     (render, target_doc, replace(options, warnings=[])),
                     project.time_limit,
                     target_dir,
-                    doc.path,
+                    item.doc.path,
                 )
-                result.warnings.extend(warnings)
+                result.warnings.extend(found)
                 for path in written:
                     result.files.append(path)
                     if on_file:

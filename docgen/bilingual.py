@@ -7,11 +7,13 @@ both languages, or the build fails (``--draft`` shows a visible marker instead).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import Location, Problem, SourceError
 from .labels import format_long_date, format_partial_date, label
 from .model import NOWHERE, Document, Localized, Pos
+from .project import Project
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def sheet_languages(doc: Document, configured: tuple[str, ...] = ()) -> tuple[st
     than the body's found in the title, summary or key points.
     """
     first = doc.source_lang
-    candidates: list[str] = list(configured)
+    candidates = [lang for lang in configured if lang != "all"]
     for loc in (doc.meta.title, doc.meta.summary, *doc.meta.key_points):
         if loc is not None:
             candidates.extend(loc.languages)
@@ -65,24 +67,70 @@ def sheet_languages(doc: Document, configured: tuple[str, ...] = ()) -> tuple[st
     )
 
 
+def localized_fields(doc: Document) -> Iterator[tuple[str, Localized]]:
+    """Every localized text of the front matter with its field name, in source order."""
+    meta = doc.meta
+    singles = [
+        ("title", meta.title),
+        ("subtitle", meta.subtitle),
+        ("short_title", meta.short_title),
+        ("author.role", meta.author.role),
+        ("author.organization", meta.author.organization),
+        ("classification", meta.classification),
+        ("summary", meta.summary),
+    ]
+    yield from ((key, loc) for key, loc in singles if loc is not None)
+    for index, point in enumerate(meta.key_points):
+        yield f"key_points[{index}]", point
+    for index, entry in enumerate(meta.timeline):
+        yield f"timeline[{index}].text", entry.text
+    if meta.contact is not None:
+        yield "contact", meta.contact
+
+
+def untranslated(
+    doc: Document, langs: tuple[str, ...], skip: tuple[str, ...] = ()
+) -> list[Problem]:
+    """A problem for each front-matter text that has no version in one of ``langs``."""
+    return [
+        Problem(Location(doc.path, loc.pos.line, loc.pos.column), f'{key} has no "{lang}" text')
+        for key, loc in localized_fields(doc)
+        if key not in skip
+        for lang in langs
+        if not loc.has(lang)
+    ]
+
+
+def check_sheet(doc: Document, project: Project, draft: bool) -> list[Problem]:
+    """What stops the sheet: no second language, or (unless ``draft``) missing texts.
+
+    Returned as errors, or as warnings under ``draft``; run before anything is written.
+    """
+    try:
+        langs = sheet_languages(doc, project.languages)
+    except SourceError as exc:
+        return exc.problems
+    severity = "warning" if draft else "error"
+    return [
+        Problem(p.location, p.message, severity)
+        for p in untranslated(doc, langs, skip=("short_title",))
+    ]
+
+
 def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> list[Row]:
     """The sheet's rows in reading order; raises ``SourceError`` listing every missing text
-    unless ``draft``."""
+    unless ``draft`` (then the missing texts are marked in their cells)."""
     meta = doc.meta
-    problems: list[Problem] = []
+    if not draft:
+        problems = untranslated(doc, langs, skip=("short_title",))
+        if problems:
+            raise SourceError(problems)
 
-    def cells(loc: Localized | None, key: str) -> tuple[Cell, ...]:
+    def cells(loc: Localized | None) -> tuple[Cell, ...]:
         out = []
         for lang in langs:
             text = loc.get(lang) if loc is not None else None
             if text is None:
-                pos = loc.pos if loc is not None else NOWHERE
-                problems.append(
-                    Problem(
-                        Location(doc.path, pos.line, pos.column),
-                        f'{key} has no "{lang}" text',
-                    )
-                )
                 out.append(Cell(lang, label("missing", lang), missing=True))
             else:
                 out.append(Cell(lang, text))
@@ -91,29 +139,15 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
     def fixed(texts: list[str]) -> tuple[Cell, ...]:
         return tuple(Cell(lang, text) for lang, text in zip(langs, texts, strict=True))
 
-    rows = [Row("title", "title", cells(meta.title, "title"), pos=meta.title.pos)]
+    rows = [Row("title", "title", cells(meta.title), pos=meta.title.pos)]
     if meta.subtitle:
-        rows.append(
-            Row("subtitle", "subtitle", cells(meta.subtitle, "subtitle"), pos=meta.subtitle.pos)
-        )
-    author_parts = [meta.author.role, meta.author.organization]
+        rows.append(Row("subtitle", "subtitle", cells(meta.subtitle), pos=meta.subtitle.pos))
     author_texts = []
     for lang in langs:
         parts = [meta.author.name]
-        for index, part in enumerate(author_parts):
-            if part is None:
-                continue
-            text = part.get(lang)
-            if text is None:
-                key = "author.role" if index == 0 else "author.organization"
-                problems.append(
-                    Problem(
-                        Location(doc.path, part.pos.line, part.pos.column),
-                        f'{key} has no "{lang}" text',
-                    )
-                )
-                text = label("missing", lang)
-            parts.append(text)
+        for part in (meta.author.role, meta.author.organization):
+            if part is not None:
+                parts.append(part.get(lang) or label("missing", lang))
         author_texts.append(", ".join(parts))
     rows.append(Row("author", "author", fixed(author_texts)))
     rows.append(Row("date", "date", fixed([format_long_date(meta.date, lang) for lang in langs])))
@@ -122,7 +156,7 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
             Row(
                 "summary",
                 "summary",
-                cells(meta.summary, "summary"),
+                cells(meta.summary),
                 tuple(label("summary", lang) for lang in langs),
                 meta.summary.pos,
             )
@@ -130,10 +164,10 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
     for index, point in enumerate(meta.key_points):
         heading = tuple(label("key_points", lang) for lang in langs) if index == 0 else ()
         key = f"key_points[{index}]"
-        rows.append(Row(key, "key-point", cells(point, key), heading, point.pos))
+        rows.append(Row(key, "key-point", cells(point), heading, point.pos))
     for index, entry in enumerate(meta.timeline):
         heading = tuple(label("timeline", lang) for lang in langs) if index == 0 else ()
-        texts = cells(entry.text, f"timeline[{index}].text")
+        texts = cells(entry.text)
         dated = tuple(
             Cell(c.lang, c.text, c.missing, format_partial_date(entry.date, c.lang)) for c in texts
         )
@@ -143,13 +177,11 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
             Row(
                 "contact",
                 "contact",
-                cells(meta.contact, "contact"),
+                cells(meta.contact),
                 tuple(label("contact", lang) for lang in langs),
                 meta.contact.pos,
             )
         )
-    if problems and not draft:
-        raise SourceError(problems)
     return rows
 
 

@@ -56,6 +56,7 @@ def _reporting(command: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if debug:
                 traceback.print_exc()
+                click.echo(getattr(exc, "details", ""), err=True, nl=False)
             click.echo(f"docgen: internal error: {type(exc).__name__}: {exc}", err=True)
             if not debug:
                 click.echo("re-run with --debug for the traceback, and report it", err=True)
@@ -251,8 +252,14 @@ def i18n_export(name: str, fmt: str, lang: str | None, output: Path | None) -> N
 def i18n_import(file: Path, article: str | None, force: bool) -> None:
     """Write the translations of FILE (XLIFF or PO) back into the article."""
     from .i18n import import_file
+    from .project import load_project
 
-    report = import_file(file, _article(article) if article else None, force=force)
+    report = import_file(
+        file,
+        _article(article) if article else None,
+        force=force,
+        source_dir=load_project().source_dir,
+    )
     _print_problems(list(report.warnings))
     for path in report.files:
         click.echo(f"updated {display_path(path.resolve())}")

@@ -24,7 +24,12 @@ DEFAULT_TIME_LIMIT = 120.0
 
 
 class WorkerCrash(RuntimeError):
-    """The render failed for an unexpected reason; carries the child's traceback."""
+    """The render failed for an unexpected reason. ``details`` holds the child's traceback,
+    shown only under ``--debug``."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def _child(connection: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -33,7 +38,7 @@ def _child(connection: Connection, fn: Callable[..., Any], args: tuple[Any, ...]
     except DocgenError as exc:
         result = ("bad-input", (type(exc).__name__, exc.problems))
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-        result = ("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        result = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     try:
         connection.send(result)
     finally:
@@ -82,7 +87,8 @@ def run_limited(
         name, problems = payload
         error_type = next((cls for cls in _error_types() if cls.__name__ == name), DocgenError)
         raise error_type(problems)
-    raise WorkerCrash(payload)
+    message, details = payload
+    raise WorkerCrash(message, details)
 
 
 def _error_types() -> list[type[DocgenError]]:

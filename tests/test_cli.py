@@ -84,7 +84,7 @@ def test_bad_command_lines_exit_2(project: Path) -> None:
 
 def test_no_sources(project: Path) -> None:
     code, out = run("check")
-    assert code == 2 and "no article (*.md) in the source folder" in out
+    assert code == 2 and "source: error: no article (*.md) in this folder" in out
 
 
 def test_internal_error_exits_1_without_traceback(
@@ -160,3 +160,52 @@ def test_translation_workflow_from_the_command_line(
     assert code == 2 and "stale" in out
     assert run("i18n", "accept", "maroc-kazakhstan")[0] == 0
     assert run("check")[0] == 0
+
+
+def test_a_crash_in_the_render_process_is_short_without_debug(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + "Texte.\n", encoding="utf-8")
+
+    def broken(*_args: object) -> list[Path]:
+        raise RuntimeError("layout exploded")
+
+    monkeypatch.setattr("docgen.renderers.pdf.render", broken)
+    code, out = run("build", "-f", "pdf")
+    assert code == 1
+    assert "internal error: WorkerCrash: RuntimeError: layout exploded" in out
+    assert "Traceback" not in out and "--debug" in out
+    result = CliRunner().invoke(main, ["--debug", "build", "-f", "pdf"])
+    assert result.exit_code == 1 and "Traceback" in result.output
+
+
+def test_check_finds_what_build_would_refuse(project: Path) -> None:
+    """check and build agree, and a build that fails writes nothing for any article."""
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + "Texte.\n", encoding="utf-8")
+    (project / "source" / "b.md").write_text(
+        MINIMAL_FRONT.replace("title: {fr: Titre, en: Title}", "title: {fr: Titre}") + "x\n",
+        encoding="utf-8",
+    )
+    (project / "source" / "a.en.md").write_text("![x](/etc/hostname)\n", encoding="utf-8")
+    code, out = run("check")
+    assert code == 2
+    assert "source/b.md:2:8: error: the summary sheet needs a second language" in out
+    assert "source/a.en.md:1: error: image '/etc/hostname' is outside the project" in out
+    code, out = run("build", "-f", "pdf", "-f", "summary", "--lang", "all")
+    assert code == 2 and "source/b.md:2:8: error: the summary sheet needs" in out
+    assert not (project / "output").exists()
+
+
+def test_translated_documents_need_translated_fields(project: Path) -> None:
+    (project / "source" / "a.md").write_text(
+        MINIMAL_FRONT.replace(
+            "author: {name: Jeanne Martin}", "author: {name: J, role: {fr: Directrice}}"
+        )
+        + "Texte.\n",
+        encoding="utf-8",
+    )
+    (project / "source" / "a.en.md").write_text("Text.\n", encoding="utf-8")
+    code, out = run("build", "-f", "pdf", "--lang", "en")
+    assert code == 2 and 'source/a.md:3:25: error: author.role has no "en" text' in out
+    code, out = run("build", "-f", "pdf", "--lang", "en", "--draft")
+    assert code == 0 and 'warning: author.role has no "en" text' in out

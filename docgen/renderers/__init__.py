@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..errors import Problem
     from ..model import Document
     from ..options import RenderOptions
+    from ..project import Project
 
 RenderFunction = Callable[["Document", "RenderOptions"], list[Path]]
 
@@ -32,10 +34,24 @@ class RendererInfo:
     module: str
     description: str
     per_language: bool = True
+    check: str = ""
+    """``module:function`` run on every article before anything is written, so that a
+    format's own requirements fail the build early; kept out of the renderer module so
+    that ``docgen check`` can run it without loading WeasyPrint or python-docx."""
 
     def load(self) -> RenderFunction:
         render: RenderFunction = importlib.import_module(self.module).render
         return render
+
+    def checks(self, doc: Document, project: Project, draft: bool) -> list[Problem]:
+        """The format's problems with ``doc`` (errors, or warnings under ``draft``)."""
+        if not self.check:
+            return []
+        module, function = self.check.split(":")
+        found: list[Problem] = getattr(importlib.import_module(module), function)(
+            doc, project, draft
+        )
+        return found
 
 
 _REGISTRY: dict[str, RendererInfo] = {}
@@ -65,5 +81,6 @@ register(
         "docgen.renderers.summary",
         "bilingual summary sheet (summary.pdf, summary.docx)",
         per_language=False,
+        check="docgen.bilingual:check_sheet",
     )
 )
