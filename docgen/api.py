@@ -199,7 +199,7 @@ def build(
         )
         for name in chosen:
             info = renderers.get(name)
-            render = info.load()
+            render = info.load()  # imported here, before the fork, so each render reuses it
             targets = list(item.by_lang.values()) if info.per_language else [item.doc]
             for target_doc in targets:
                 written, found = run_limited(

@@ -4,7 +4,8 @@ An article's translatable texts are *units* (``units``) with stable ids; the rec
 ``NAME.i18n.yml`` (``record``) remembers which source text each translation was accepted
 for, so that a change to the source marks its translations stale. Translators get XLIFF 1.2
 or gettext PO (``xliff``, ``po``); their work comes back through ``import_file``, which
-writes the front matter and ``NAME.LANG.md`` in place (``write_back``).
+writes the front matter and ``NAME.LANG.md`` in place (``write_back``, ``escape``) once the
+new translation file has been re-read and found to pair with the source (``verify``).
 
 Public API, called by the CLI: ``stale_units``, ``accept``, ``export``, ``import_file``.
 See docs/translation.md.
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
 from ..model import Pos
 from ..output import atomic_path
-from ..source import split
+from ..source import split, translation_of
 from . import po, xliff
 from .record import (
     Article,
@@ -34,6 +35,7 @@ from .record import (
     stale_units,
 )
 from .units import Unit, fingerprint
+from .verify import structure_errors
 from .write_back import body_edit, front_matter_edit
 
 __all__ = [
@@ -72,19 +74,28 @@ class ImportReport:
     warnings: tuple[Problem, ...] = field(default=())
 
 
+def is_language(code: str) -> bool:
+    """Whether ``code`` is a language code (``en``, ``pt-BR``), whole: a language ends up in
+    file names (``NAME.LANG.md``, the CLI's ``NAME.LANG.xlf``) and front-matter keys, so
+    ``../x`` or a trailing new line (which ``re.match`` with ``$`` lets through) must not."""
+    return LANG_CODE.fullmatch(code) is not None
+
+
 def export(path: Path, fmt: str, lang: str | None = None) -> str:
     """The article's units as an XLIFF or PO document for translation into ``lang``
-    (default: the article's other language)."""
+    (default: the article's other language). The file names the article by its file name
+    only: an import finds it in the source folder (``import_file``)."""
     if fmt not in FORMATS:
         raise DocgenError.at(path, f"unknown exchange format {fmt!r}: choose xliff or po")
     article = read_article(path)
     lang = lang or _other_language(article)
-    if not LANG_CODE.match(lang) or lang == article.lang:
+    if not is_language(lang) or lang == article.lang:
         raise DocgenError.at(path, f"{lang!r}: not a language to translate {path.name} into")
+    if not is_language(article.lang):
+        raise DocgenError.at(path, f"{article.lang!r}: not a language code")
     items = entries(article, read_record(path), lang)
-    original = Path(display_path(path)).as_posix()
     write = xliff.write if fmt == "xliff" else po.write
-    return write(original, article.lang, lang, items)
+    return write(path.name, article.lang, lang, items)
 
 
 def target_language(path: Path) -> str:
@@ -98,19 +109,27 @@ def _other_language(article: Article) -> str:
         raise DocgenError.at(
             article.path, "the article has no translation yet: name the language (en, ar…)"
         )
+    if not is_language(languages[0]):
+        raise DocgenError.at(article.path, f"{languages[0]!r}: not a language code")
     return languages[0]
 
 
-def import_file(file: Path, article: Path | None = None, force: bool = False) -> ImportReport:
+def import_file(
+    file: Path, article: Path | None = None, force: bool = False, source_dir: Path | None = None
+) -> ImportReport:
     """Write the translations of an XLIFF or PO file back into the article and its
     ``NAME.LANG.md``, and record them as accepted.
 
-    Units whose source text changed since the export are refused (every one listed), as
-    are unknown units, unless ``force``: then they are imported (a changed one stays
-    stale) and reported as warnings. Nothing is written when the file is refused.
+    The article is ``article`` when given; otherwise the file's own (``_find_article``), a
+    plain file name looked for in ``source_dir`` only, since the translator's file must not
+    choose which files get written. Units whose source text changed since the export are
+    refused (every one listed), as are unknown units, unless ``force``: then they are
+    imported (a changed one stays stale) and reported as warnings. A translation that would
+    change the structure of ``NAME.LANG.md`` is always refused. Nothing is written when the
+    file is refused.
     """
     exchange = _read(file)
-    path = article if article is not None else _find_article(exchange, file)
+    path = article if article is not None else _find_article(exchange, file, source_dir)
     art = read_article(path)
     lang = exchange.lang
     header = Location(file, exchange.line)
@@ -119,7 +138,7 @@ def import_file(file: Path, article: Path | None = None, force: bool = False) ->
             f"this file translates from {exchange.source_lang!r}; {path.name} is in {art.lang!r}"
         )
         raise DocgenError(Problem(header, message))
-    if not LANG_CODE.match(lang) or lang == art.lang:
+    if not is_language(lang) or lang == art.lang:
         message = (
             f"{lang!r} is not a target language for {path.name}"
             if lang
@@ -153,10 +172,19 @@ def import_file(file: Path, article: Path | None = None, force: bool = False) ->
     front, written = front_matter_edit(path, lang, art.lang, fields) if fields else (None, [])
     if front is not None:
         _check_front_matter(path, front)
-    target, text, body_written, placeholders = body_edit(art, lang, body)
+    edit = body_edit(art, lang, body)
+    broken = structure_errors(art, lang, body, edit)
+    if broken:
+        lines = {item.id: item.line for item in reversed(exchange.units)}
+        raise DocgenError(
+            [
+                Problem(Location(file, lines.get(ident, 0)), f"the translation of {ident} {why}")
+                for ident, why in broken.items()
+            ]
+        )
     files: list[Path] = []
-    if text is not None:
-        files.append(write_text(target, text))
+    if edit.text is not None:
+        files.append(write_text(edit.path, edit.text))
     if front is not None:
         files.append(write_text(path, front))
     if accepted:
@@ -164,10 +192,10 @@ def import_file(file: Path, article: Path | None = None, force: bool = False) ->
     return ImportReport(
         article=path,
         lang=lang,
-        written=(*written, *body_written),
+        written=(*written, *edit.written),
         accepted=tuple(accepted),
         skipped=tuple(skipped),
-        placeholders=tuple(placeholders),
+        placeholders=tuple(edit.placeholders),
         files=tuple(files),
         warnings=tuple(Problem(p.location, p.message, "warning") for p in problems),
     )
@@ -195,21 +223,53 @@ def _read(file: Path) -> xliff.Exchange:
     return xliff.read(file) if start.startswith(b"<") else po.read(file)
 
 
-def _find_article(exchange: xliff.Exchange, file: Path) -> Path:
-    """The article a translator's file names (XLIFF ``original``, PO ``X-Docgen-Article``),
-    looked for from the working folder, then beside the file."""
-    where = Location(file, exchange.line)
-    if not exchange.original:
-        message = "this file doesn't name its article; pass the article's path"
+def _find_article(exchange: xliff.Exchange, file: Path, source_dir: Path | None) -> Path:
+    """The article a translator's file names (XLIFF ``original``, PO ``X-Docgen-Article``).
+
+    That name comes from whoever edited the file, and the article decides where the import
+    writes (the front matter, ``NAME.LANG.md``, ``NAME.i18n.yml``): so it is taken as a
+    file name only, looked for in ``source_dir`` only, and must still lie there once
+    symbolic links are followed. Anything else is refused: pass the article explicitly.
+    """
+    where = Location(file, exchange.original_line or exchange.line)
+    name = exchange.original
+    ask = "pass the article with --article"
+    if not name:
+        raise DocgenError(Problem(where, f"this file doesn't name its article; {ask}"))
+    if source_dir is None:
+        message = f"no source folder to look for the article {name!r} in; {ask}"
         raise DocgenError(Problem(where, message))
-    named = Path(exchange.original)
-    candidates = [named] if named.is_absolute() else [named, file.parent / named]
-    candidates.append(file.parent / named.name)
-    for candidate in candidates:
-        if candidate.suffix == ".md" and candidate.is_file():
-            return candidate
-    message = f"the article {exchange.original} named in this file was not found; pass its path"
-    raise DocgenError(Problem(where, message))
+    why = _not_an_article_name(name)
+    if why:
+        message = f"the article {name!r} named in this file {why}; {ask}"
+        raise DocgenError(Problem(where, message))
+    folder = source_dir.resolve()
+    try:
+        found = (folder / name).resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        found = folder / name
+    if not found.is_relative_to(folder):
+        message = f"the article {name!r} named in this file leads outside {display_path(folder)}"
+        raise DocgenError(Problem(where, f"{message}; {ask}"))
+    if not found.is_file():
+        message = f"the article {name!r} named in this file is not in {display_path(folder)}"
+        raise DocgenError(Problem(where, f"{message}; {ask}"))
+    return found
+
+
+def _not_an_article_name(name: str) -> str:
+    """Why ``name`` is not the plain file name of an article (``""`` when it is)."""
+    if "\0" in name or any(flavour(name).name != name for flavour in _FLAVOURS):
+        return "is not a plain file name (no folder, no absolute path)"
+    if not name.endswith(".md") or name == ".md":
+        return "is not a Markdown file (.md)"
+    if translation_of(Path(name)) is not None:
+        return "is a translation (NAME.LANG.md), not an article"
+    return ""
+
+
+_FLAVOURS = (PurePosixPath, PureWindowsPath)
+"""Both path syntaxes: a file exported on Windows may say ``..\\x.md`` or ``C:x.md``."""
 
 
 def _check_front_matter(path: Path, text: str) -> None:

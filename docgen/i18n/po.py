@@ -16,11 +16,11 @@ import polib
 
 from ..errors import DocgenError
 from .record import Entry
-from .units import FINGERPRINT_LENGTH
+from .units import FINGERPRINT_NOTE
 from .xliff import Exchange, Imported, describe
 
 MAX_BYTES = 16 * 1024 * 1024
-_FINGERPRINT = re.compile(rf"fingerprint:?\s*([0-9a-f]{{{FINGERPRINT_LENGTH}}})")
+_ARTICLE_LINE = re.compile(r'^"X-Docgen-Article:', re.MULTILINE)
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
@@ -64,25 +64,31 @@ def read(path: Path) -> Exchange:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DocgenError.at(path, f"not valid UTF-8 ({exc.reason}); save it as UTF-8") from None
+    # polib takes a string naming an existing file as that file's path, not as PO text: a
+    # file whose text is another file's path would import that file. So always hand it the
+    # path of the file we checked (it is read again, strictly as UTF-8).
     try:
-        po = polib.pofile(text, wrapwidth=0)
+        po = polib.pofile(str(path), encoding="utf-8", wrapwidth=0)
     except (OSError, ValueError) as exc:
-        match = _SYNTAX_LINE.search(str(exc))
+        error = str(exc).replace(str(path), "")
+        match = _SYNTAX_LINE.search(error)
         line = int(match.group(1)) if match else 0
-        message = _SYNTAX_LINE.sub("", str(exc)).replace("Syntax error in po file", "")
+        message = _SYNTAX_LINE.sub("", error).replace("Syntax error in po file", "")
         reason = message.strip(" :") or "syntax error"
         raise DocgenError.at(path, f"invalid PO file: {reason}", line) from None
     meta = po.metadata
+    named = _ARTICLE_LINE.search(text)
     exchange = Exchange(
         meta.get("X-Docgen-Article", ""),
         meta.get("X-Source-Language", ""),
         meta.get("Language", ""),
         1,
+        original_line=text.count("\n", 0, named.start()) + 1 if named else 0,
     )
     for entry in po:
         if entry.obsolete:
             continue
-        found = _FINGERPRINT.search(entry.comment or "")
+        found = FINGERPRINT_NOTE.search(entry.comment or "")
         exchange.units.append(
             Imported(
                 entry.msgctxt or "",

@@ -98,12 +98,12 @@ def read_article(path: Path) -> Article:
         other, _ = load(path, lang)
         assert other.body_path is not None
         theirs = body_units(other.body, other.footnotes, read_text(other.body_path), 1)
-        bad, problems = _compare(path, body, other.body_path, theirs)
+        bad, problems = compare_bodies(path, body, other.body_path, theirs)
         translations[lang] = Translation(lang, other.body_path, theirs, bad, problems)
     return Article(path, doc.meta.lang, fields, body, source.body_line, translations)
 
 
-def _compare(
+def compare_bodies(
     source: Path, ours: Body, path: Path, theirs: Body
 ) -> tuple[frozenset[str], tuple[Problem, ...]]:
     """The groups whose units can't pair by rank, each with a problem in the translation."""
@@ -116,7 +116,7 @@ def _compare(
         if counts[group] == other[group]:
             continue
         bad.add(group)
-        name = _name(group)
+        name = group_name(group)
         if group in theirs.starts:
             here = f"{other[group]} unit" + "s" * (other[group] != 1)
             message = (
@@ -129,12 +129,13 @@ def _compare(
     for group, line in theirs.starts.items():
         if group not in ours.starts and other[group]:
             bad.add(group)
-            message = f"{_name(group)} has no counterpart in {source.name}; {rule}"
+            message = f"{group_name(group)} has no counterpart in {source.name}; {rule}"
             problems.append(Problem(Location(path, line), message))
     return frozenset(bad), tuple(problems)
 
 
-def _name(group: str) -> str:
+def group_name(group: str) -> str:
+    """How a message names a group of units: "section 3", "the introduction"…"""
     if group == "intro":
         return "the introduction"
     if group.startswith("fn"):

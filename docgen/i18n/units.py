@@ -22,6 +22,9 @@ FINGERPRINT_LENGTH = 12
 FRONT = "front"
 """The group of the front-matter units; body groups are ``intro``, ``s2``, ``s2.1``, ``fn1``."""
 
+FINGERPRINT_NOTE = re.compile(rf"fingerprint:?\s*([0-9a-f]{{{FINGERPRINT_LENGTH}}})")
+"""A fingerprint as an exchange file carries it: an XLIFF ``<note>``, a PO ``#.`` comment."""
+
 _WS = re.compile(r"\s+")
 _ATX = re.compile(r"#{1,6}(?=[ \t]|$)[ \t]*")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")

@@ -3,7 +3,8 @@
 Both edits touch only what changed. The front matter goes through ruamel.yaml's round trip
 (comments, key order, quoting styles and indentation kept as the author wrote them); the
 body translation is edited as text, replacing each changed unit's exact character range, so
-every other byte of the file stays as it was.
+every other byte of the file stays as it was. The Markdown a translation becomes is
+``escape``'s business; whether the new file still pairs with the source, ``verify``'s.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,11 @@ from ruamel.yaml.scalarstring import (
 
 from ..errors import DocgenError
 from ..source import read_text, split
+from .escape import clean_body, render
 from .record import Article
-from .units import Body, Unit, join_lines, normalize
+from .units import Body, Unit
 
 _FIELD = re.compile(r"^(?P<key>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>\w+))?$")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-_BLOCK_START = re.compile(r"^(?:#{1,6}|[-+*]|\d{1,9}[.)]|>)(?=\s|$)|^(?:=+|-+)\s*$")
 
 
 # --------------------------------------------------------------------------- front matter
@@ -173,51 +174,40 @@ def _append(mapping: CommentedMap, key: str, value: str) -> None:
 # --------------------------------------------------------------------------- body
 
 
-def render(text: str, unit: Unit) -> str:
-    """A translated text as it goes into the unit's place in a Markdown file."""
-    assert unit.span is not None
-    if unit.span.cell:
-        return _UNESCAPED_PIPE.sub(r"\\|", normalize(text))
-    if unit.kind == "heading":
-        return normalize(text)
-    lines = [_escape_start(line) for line in clean_body(text).split("\n")]
-    return ("\n" + unit.span.cont).join(lines)
+@dataclass
+class BodyEdit:
+    """A planned edit of ``NAME.LANG.md`` at ``path``: its new ``text`` (None: unchanged),
+    the units ``written``, the units given the source text as a ``placeholder`` to keep the
+    structure, and the Markdown ``rendered`` in each written unit's place (what re-reading
+    the new text must find there)."""
+
+    path: Path
+    text: str | None = None
+    written: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    rendered: dict[str, str] = field(default_factory=dict)
 
 
-def clean_body(text: str) -> str:
-    """A body text as a unit holds it: one line, hard breaks as ``\\`` + newline."""
-    return join_lines(text.strip().split("\n"))
-
-
-def _escape_start(line: str) -> str:
-    """A backslash before a leading ``#``, ``-``, ``1.`` or ``>`` that would start a block."""
-    match = _BLOCK_START.match(line)
-    if not match:
-        return line
-    at = match.end() - 1 if line[0].isdigit() else 0
-    return line[:at] + "\\" + line[at:]
-
-
-def body_edit(
-    article: Article, lang: str, texts: dict[str, str]
-) -> tuple[Path, str | None, list[str], list[str]]:
-    """The translation file, its new text (None: unchanged), the units written, and the
-    units that got the source text as a placeholder to keep the structure."""
+def body_edit(article: Article, lang: str, texts: dict[str, str]) -> BodyEdit:
+    """The edit that writes the body ``texts`` (unit id → translation) into ``NAME.LANG.md``,
+    touching only the units that changed (or creating the file from the source's structure).
+    Nothing is written here: ``verify`` checks the result first."""
     path = article.path.with_name(f"{article.path.stem}.{lang}{article.path.suffix}")
+    out = BodyEdit(path)
     source = article.body
     translation = article.translations.get(lang)
     if translation is None:
         if not texts:
-            return path, None, [], []
+            return out
         start, _ = source.region("intro")
-        new, kept = _fill(source, start, len(source.text), texts)
-        order = [unit.id for unit in source.units if unit.id in texts]
-        return path, new.strip("\n") + "\n", order, kept
+        new, out.placeholders = _fill(source, start, len(source.text), texts, out.rendered)
+        out.written = [unit.id for unit in source.units if unit.id in texts]
+        out.text = new.strip("\n") + "\n"
+        return out
     theirs = translation.body
     by_id = {unit.id: unit for unit in theirs.units}
     edits: list[tuple[int, int, str]] = []
-    written: list[str] = []
-    placeholders: list[str] = []
+    written, placeholders, rendered = out.written, out.placeholders, out.rendered
     for group in source.starts:
         wanted = [u for u in source.units if u.group == group and u.id in texts]
         if not wanted:
@@ -225,13 +215,15 @@ def body_edit(
         if group not in translation.mismatched:
             for unit in wanted:
                 old = by_id[unit.id]
-                if clean_body(texts[unit.id]) != old.text:
-                    assert old.span is not None
-                    edits.append((old.span.start, old.span.end, render(texts[unit.id], old)))
+                assert old.span is not None
+                new = render(texts[unit.id], old)  # as escaped: "***" may be there as "\***"
+                if clean_body(texts[unit.id]) != old.text and new != _raw(theirs, old):
+                    rendered[unit.id] = new
+                    edits.append((old.span.start, old.span.end, new))
                     written.append(unit.id)
             continue
         start, end = source.region(group)
-        content, missing = _fill(source, start, end, texts)
+        content, missing = _fill(source, start, end, texts, rendered)
         at = theirs.region(group) if group in theirs.starts else _insertion(source, theirs, group)
         content = _separated(theirs.text, at, content)
         edits.append((*at, content))
@@ -240,7 +232,13 @@ def body_edit(
     text = theirs.text
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return path, (None if text == theirs.text else text), written, placeholders
+    out.text = None if text == theirs.text else text
+    return out
+
+
+def _raw(body: Body, unit: Unit) -> str:
+    assert unit.span is not None
+    return body.text[unit.span.start : unit.span.end]
 
 
 def _separated(text: str, at: tuple[int, int], content: str) -> str:
@@ -264,9 +262,12 @@ def _insertion(source: Body, theirs: Body, group: str) -> tuple[int, int]:
     return 0, 0
 
 
-def _fill(body: Body, start: int, end: int, texts: dict[str, str]) -> tuple[str, list[str]]:
+def _fill(
+    body: Body, start: int, end: int, texts: dict[str, str], rendered: dict[str, str]
+) -> tuple[str, list[str]]:
     """The source text from ``start`` to ``end`` with each unit's text replaced by its
-    translation; units without one keep the source text (and are listed)."""
+    translation (noted in ``rendered``); units without one keep the source text (and are
+    listed)."""
     out: list[str] = []
     missing: list[str] = []
     at = start
@@ -276,7 +277,8 @@ def _fill(body: Body, start: int, end: int, texts: dict[str, str]) -> tuple[str,
         assert span is not None
         out.append(body.text[at : span.start])
         if unit.id in texts:
-            out.append(render(texts[unit.id], unit))
+            rendered[unit.id] = render(texts[unit.id], unit)
+            out.append(rendered[unit.id])
         else:
             out.append(body.text[span.start : span.end])
             missing.append(unit.id)

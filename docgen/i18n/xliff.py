@@ -9,7 +9,6 @@ kept, the tags dropped.
 from __future__ import annotations
 
 import io
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from xml.parsers import expat
 
 from ..errors import DocgenError
 from .record import Entry
-from .units import FINGERPRINT_LENGTH, Unit
+from .units import FINGERPRINT_NOTE, Unit
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -30,7 +29,6 @@ _STATES = {
 PENDING = frozenset({"new", "needs-translation", "needs-review-translation"} | {""})
 """Target states that say a translator has not finished a unit: such units are not imported.
 (Tools write ``translated``, ``final`` or ``signed-off`` once a segment is confirmed.)"""
-_FINGERPRINT = re.compile(rf"fingerprint:?\s*([0-9a-f]{{{FINGERPRINT_LENGTH}}})")
 
 
 def describe(unit: Unit) -> str:
@@ -86,13 +84,15 @@ class Imported:
 
 @dataclass
 class Exchange:
-    """What a translator's file holds: the article it came from, its languages, its units."""
+    """What a translator's file holds: the article it came from, its languages, its units.
+    ``line`` is where the header is; ``original_line`` where the article is named (0: there)."""
 
     original: str
     source_lang: str
     lang: str
     line: int
     units: list[Imported] = field(default_factory=list)
+    original_line: int = 0
 
 
 def read(path: Path) -> Exchange:
@@ -121,7 +121,7 @@ def read(path: Path) -> Exchange:
         source = _child(element, "source")
         target = _child(element, "target")
         notes = " ".join(_text(e) for e in element if _local(e.tag) == "note")
-        found = _FINGERPRINT.search(notes)
+        found = FINGERPRINT_NOTE.search(notes)
         text = _text(target) if target is not None else ""
         state = target.get("state", "translated") if target is not None else ""
         exchange.units.append(

@@ -12,6 +12,7 @@ from .. import templates
 from ..model import Document
 from ..options import RenderOptions
 from .context import page_context
+from .weasy import write_pdf  # this module is imported only when a PDF is made
 
 TEMPLATE = "brief/brief.html"
 
@@ -26,8 +27,6 @@ def brief_html(doc: Document, options: RenderOptions) -> str:
 
 
 def render(doc: Document, options: RenderOptions) -> list[Path]:
-    from .weasy import write_pdf  # WeasyPrint loads only when a PDF is made
-
     target = options.target_dir / output_name(doc)
     warnings = write_pdf(
         brief_html(doc, options),

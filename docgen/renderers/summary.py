@@ -18,6 +18,8 @@ from ..model import Document
 from ..options import RenderOptions
 from ..output import write_atomic
 from .context import theme_context
+from .summary_docx import write_sheet_docx
+from .weasy import layout, write_document
 
 TEMPLATE = "summary/summary.html"
 SIZES = (10.0, 9.5, 9.0, 8.5, 8.0)
@@ -55,9 +57,6 @@ def sheet_html(doc: Document, options: RenderOptions, size: float = SIZES[0]) ->
 
 
 def render(doc: Document, options: RenderOptions) -> list[Path]:
-    from .summary_docx import write_sheet_docx
-    from .weasy import layout, write_document
-
     langs = sheet_languages(doc, options.project.languages)
     rows = build_rows(doc, langs, draft=options.draft)
     for size in SIZES:
