@@ -62,7 +62,15 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # markdown-it would print a refused link as its raw Markdown, silently; every link and
+    # image reaches the model instead, where ``is_safe_href`` and the resource policy decide,
+    # keep the text, and say so.
+    md.validateLink = _accept_every_link  # type: ignore[method-assign, assignment]
     return md
+
+
+def _accept_every_link(_url: str) -> bool:
+    return True
 
 
 _MD = _parser()

@@ -10,6 +10,9 @@ the same rules again as a second line.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -49,6 +52,7 @@ def image_problems(doc: Document, project: Project) -> list[Problem]:
         src = image.src.strip()
         scheme = urlsplit(src).scheme.lower()
         if scheme == "data":
+            problems.extend(_data_image(src, where))
             continue
         if scheme in ("http", "https"):
             if not project.allow_remote:
@@ -92,14 +96,35 @@ def _local_image(src: str, base: Path, project: Project, where: Location) -> lis
     return _pixels(real, src, where)
 
 
-def _pixels(path: Path, src: str, where: Location) -> list[Problem]:
+def _data_image(src: str, where: Location) -> list[Problem]:
+    """An inline ``data:`` image gets the same size and pixel limits as a file."""
+    header, _, payload = src.partition(",")
+    if ";base64" not in header:
+        return [Problem(where, "inline data: images must be base64-encoded")]
+    if len(payload) * 3 // 4 > MAX_IMAGE_BYTES:
+        return [Problem(where, f"inline image is larger than {MAX_IMAGE_BYTES:,} bytes")]
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return [Problem(where, "inline data: image is not valid base64")]
+    label = src[:40] + "…"
+    problems = _pixels(io.BytesIO(data), label, where, svg="svg" in header.lower())
+    problems.append(
+        Problem(where, f"inline image {label!r} is not embedded in the Word report", "warning")
+    )
+    return problems
+
+
+def _pixels(
+    image_file: Path | io.BytesIO, src: str, where: Location, svg: bool = False
+) -> list[Problem]:
     """Read the image header only (Pillow opens lazily) to refuse decompression bombs."""
     from PIL import Image, UnidentifiedImageError
 
-    if path.suffix.lower() == ".svg":
+    if svg or (isinstance(image_file, Path) and image_file.suffix.lower() == ".svg"):
         return []
     try:
-        with Image.open(path) as image:
+        with Image.open(image_file) as image:
             width, height = image.size
     except (UnidentifiedImageError, OSError):
         return [Problem(where, f"image {src!r} is not an image file Pillow can read")]

@@ -97,11 +97,20 @@ def test_files_outside_the_project_are_refused(project: Path, src: str) -> None:
     assert not (project / "output" / "a").exists()
 
 
-def test_file_urls_are_not_even_images(project: Path) -> None:
-    """markdown-it refuses ``file:`` destinations, so the text stays text."""
-    path = write(project, "![x](file:///etc/passwd)\n")
-    html = pdf.brief_html(api.load(path), RenderOptions(load_project(project), project))
-    assert "<img" not in html and "![x](file:///etc/passwd)" in html
+def test_file_urls_and_script_links_are_refused(project: Path) -> None:
+    """``file:`` images fall under the resource policy; script links lose their link."""
+    write(project, "![x](file:///etc/passwd)\n\n[clic](javascript:alert(1)) [b](vbscript:x)\n")
+    code, out = run("check")
+    assert code == 2 and "a.md:7: error: image 'file:///etc/passwd' is outside" in out
+    path = write(project, "[clic](javascript:alert(1)) et [b](vbscript:x)\n")
+    doc, warnings = api.load_with_warnings(path)
+    html = pdf.brief_html(doc, RenderOptions(load_project(project), project))
+    assert "javascript:" not in html and "vbscript:" not in html and "<a " not in html
+    assert "clic" in html and "et" in html
+    assert [w.message for w in warnings if "link" in w.message] == [
+        "link to 'javascript:alert(1)' removed: only http, https, mailto and tel",
+        "link to 'vbscript:x' removed: only http, https, mailto and tel",
+    ]
 
 
 def test_symlink_out_of_the_project_is_refused(
@@ -291,3 +300,12 @@ def test_unwritable_output_folder_is_bad_input(project: Path) -> None:
     (project / "blocker").write_text("a file, not a folder")
     code, out = run("build", "-f", "pdf", "-o", "blocker/out")
     assert code == 2 and "cannot write here" in out and "internal error" not in out
+
+
+def test_inline_data_images_get_the_same_limits(project: Path) -> None:
+    import base64
+
+    bomb = base64.b64encode(_png_header(50_000, 50_000)).decode()
+    write(project, f"![bombe](data:image/png;base64,{bomb})\n")
+    code, out = run("check")
+    assert code == 2 and "is far over the limit of 40 megapixels" in out

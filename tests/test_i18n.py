@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import shutil
 import textwrap
 import xml.etree.ElementTree as ET
@@ -307,7 +308,7 @@ def test_export_xliff_has_one_trans_unit_per_unit(article: Path) -> None:
     assert file.get("source-language") == "fr"
     assert file.get("target-language") == "en"
     assert file.get("datatype") == "plaintext"
-    assert Path(file.get("original", "")) == article
+    assert file.get("original") == article.name
     units = root.findall(".//x:trans-unit", NS)
     article_units = read_article(article).units
     assert [u.get("id") for u in units] == [u.id for u in article_units]
@@ -383,7 +384,7 @@ def test_a_no_op_import_changes_nothing(article: Path, fmt: str) -> None:
     before = article.read_bytes(), translation.read_bytes()
     exchange = article.with_name(f"x.{'xlf' if fmt == 'xliff' else 'po'}")
     exchange.write_text(export(article, fmt), encoding="utf-8")
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert (article.read_bytes(), translation.read_bytes()) == before
     assert report.written == ()
     assert len(report.accepted) == 41
@@ -404,7 +405,7 @@ def test_import_changes_only_the_edited_translations(article: Path) -> None:
     )
     exchange = article.with_name("maroc-kazakhstan.en.xlf")
     exchange.write_bytes(edited)
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert report.written == ("author.role", "body.s4.p2")
     assert changed_lines(source_before, article.read_text()) == [
         '-    en: "Founding President"',
@@ -425,7 +426,7 @@ def test_import_refolds_a_folded_scalar_and_keeps_comments(article: Path) -> Non
     summary = "Relations between Morocco and Kazakhstan, " * 6 + "in short."
     exchange = article.with_name("x.xlf")
     exchange.write_bytes(set_targets(export(article, "xliff"), {"summary": summary}))
-    import_file(exchange)
+    import_file(exchange, source_dir=exchange.parent)
     after = article.read_text()
     assert [line for line in after.splitlines() if line.startswith("#")] == [
         line for line in before.splitlines() if line.startswith("#")
@@ -449,7 +450,7 @@ def test_import_turns_a_plain_or_one_language_field_into_a_mapping(article: Path
     )
     exchange = article.with_name("x.xlf")
     exchange.write_text(xliff, encoding="utf-8")
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert set(report.written) == {"author.role", "contact"}
     text = article.read_text()
     assert '    fr: "Président-fondateur"\n    en: "Founding President"\n  organization:' in text
@@ -466,7 +467,7 @@ def test_import_refuses_an_export_of_an_older_source(article: Path) -> None:
     edit(article, "Sur le plan économique", "Sur le plan strictement économique")
     before = article.read_bytes(), article.with_name("maroc-kazakhstan.en.md").read_bytes()
     with pytest.raises(DocgenError) as caught:
-        import_file(exchange)
+        import_file(exchange, source_dir=exchange.parent)
     [problem] = caught.value.problems
     assert problem.location.path == exchange
     line = xliff.splitlines().index(
@@ -481,7 +482,7 @@ def test_import_refuses_an_export_of_an_older_source(article: Path) -> None:
         article.with_name("maroc-kazakhstan.en.md").read_bytes(),
     ) == before
     assert not record_path(article).exists()
-    report = import_file(exchange, force=True)
+    report = import_file(exchange, force=True, source_dir=exchange.parent)
     assert report.written == ("body.s6.p1",)
     assert [p.severity for p in report.warnings] == ["warning"]
     assert [p.message.split(":")[0] for p in stale_units(article)] == ["body.s6.p1"]
@@ -491,7 +492,7 @@ def test_units_still_to_review_are_not_imported(article: Path) -> None:
     exchange = article.with_name("x.xlf")
     targets = {"body.s6.p1": "Not reviewed yet."}
     exchange.write_bytes(set_targets(export(article, "xliff"), targets, "needs-review-translation"))
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert report.skipped == ("body.s6.p1",)
     assert "Not reviewed yet." not in article.with_name("maroc-kazakhstan.en.md").read_text()
 
@@ -500,7 +501,7 @@ def test_import_refuses_unknown_units(article: Path) -> None:
     exchange = article.with_name("x.xlf")
     exchange.write_text(export(article, "xliff").replace('id="body.s9.p1"', 'id="body.s10.p1"'))
     with pytest.raises(DocgenError, match=r"body.s10.p1 is not a unit of maroc-kazakhstan.md"):
-        import_file(exchange)
+        import_file(exchange, source_dir=exchange.parent)
 
 
 def test_a_malformed_xliff_is_reported_with_its_line(article: Path) -> None:
@@ -508,7 +509,7 @@ def test_a_malformed_xliff_is_reported_with_its_line(article: Path) -> None:
     text = export(article, "xliff").replace("</source>", "</sourc>", 3)
     exchange.write_text(text, encoding="utf-8")
     with pytest.raises(DocgenError) as caught:
-        import_file(exchange)
+        import_file(exchange, source_dir=exchange.parent)
     [problem] = caught.value.problems
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "</sourc>" in row)
     assert (problem.location.path, problem.location.line) == (exchange, line)
@@ -541,7 +542,7 @@ def test_import_po_edits_a_translation(article: Path) -> None:
             entry.msgstr = "A shared vision of peace"
     exchange = article.with_name("x.po")
     exchange.write_text(str(po), encoding="utf-8")
-    assert import_file(exchange).written == ("body.s1.h",)
+    assert import_file(exchange, source_dir=exchange.parent).written == ("body.s1.h",)
     assert changed_lines(before, translation.read_text()) == [
         "-## A shared vision for peace and security",
         "+## A shared vision of peace",
@@ -584,7 +585,7 @@ def test_import_creates_the_translation_following_the_source(
     targets["body.intro.p1"] = "2025. A year"
     exchange = path.with_name("a.xlf")
     exchange.write_bytes(set_targets(xliff, targets))
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert report.placeholders == ("body.s1.p6",)
     created = path.with_name("a.en.md")
     assert created.read_text() == textwrap.dedent(
@@ -640,7 +641,7 @@ def test_import_rebuilds_a_section_that_no_longer_pairs(article: Path) -> None:
     }
     exchange = article.with_name("x.xlf")
     exchange.write_bytes(set_targets(xliff, targets))
-    report = import_file(exchange)
+    report = import_file(exchange, source_dir=exchange.parent)
     assert report.placeholders == ()
     added = "\nAn added paragraph.\n\nBoth sides stressed"
     assert translation.read_text() == before.replace("\nBoth sides stressed", added)
@@ -653,7 +654,235 @@ def test_import_keeps_crlf_and_bom(article: Path) -> None:
     translation.write_bytes(raw)
     exchange = article.with_name("x.xlf")
     exchange.write_bytes(set_targets(export(article, "xliff"), {"body.s1.h": "Peace"}))
-    import_file(exchange)
+    import_file(exchange, source_dir=exchange.parent)
     after = translation.read_bytes()
     assert after.startswith(b"\xef\xbb\xbf")
     assert after == raw.replace(b"## A shared vision for peace and security", b"## Peace")
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def po_with(article: Path, targets: dict[str, str]) -> str:
+    """An exported PO file with some translations rewritten, as Poedit would save it."""
+    po = polib.pofile(export(article, "po"))
+    for entry in po:
+        if entry.msgctxt in targets:
+            entry.msgstr = targets[entry.msgctxt]
+            entry.flags = []
+    return str(po)
+
+
+def name_article(exported: str, name: str) -> str:
+    """An exported XLIFF or PO file that names another article, as a translator could."""
+    exported = re.sub(r'original="[^"]*"', lambda _: f'original="{name}"', exported)
+    return re.sub(r'"X-Docgen-Article: [^"\\]*', lambda _: f'"X-Docgen-Article: {name}', exported)
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """An article outside the source folder, which no translator's file may reach."""
+    folder = tmp_path / "victim"
+    folder.mkdir()
+    target = folder / "v.md"
+    shutil.copy(ARTICLE, target)
+    return target
+
+
+@pytest.fixture
+def source_dir(tmp_path: Path) -> Path:
+    """A source folder holding the real article and its English translation."""
+    folder = tmp_path / "source"
+    folder.mkdir()
+    for name in ("maroc-kazakhstan.md", "maroc-kazakhstan.en.md"):
+        shutil.copy(ARTICLE.parent / name, folder / name)
+    return folder
+
+
+def snapshot(*folders: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for folder in folders for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../victim/v.md",
+        "ABSOLUTE",
+        "..\\victim\\v.md",
+        "source/maroc-kazakhstan.md",
+        "maroc-kazakhstan.en.md",
+        "maroc-kazakhstan.txt",
+        "missing.md",
+    ],
+)
+def test_import_takes_the_article_name_from_the_file_as_a_plain_name_in_the_source_folder(
+    source_dir: Path, victim: Path, name: str
+) -> None:
+    name = str(victim) if name == "ABSOLUTE" else name
+    article = source_dir / "maroc-kazakhstan.md"
+    xliff = name_article(export(article, "xliff"), name)
+    exchange = source_dir / "x.xlf"  # "../victim/v.md" leads there from the file
+    exchange.write_bytes(set_targets(xliff, {"body.s1.h": "Pwned"}))
+    before = snapshot(source_dir, victim.parent)
+    with pytest.raises(DocgenError) as caught:
+        import_file(exchange, source_dir=source_dir)
+    [problem] = caught.value.problems
+    line = next(i for i, row in enumerate(xliff.splitlines(), 1) if "<file " in row)
+    assert (problem.location.path, problem.location.line) == (exchange, line)
+    assert repr(name) in problem.message and "--article" in problem.message
+    assert snapshot(source_dir, victim.parent) == before
+
+
+def test_import_refuses_an_article_that_a_link_takes_outside_the_source_folder(
+    source_dir: Path, victim: Path
+) -> None:
+    (source_dir / "link.md").symlink_to(victim)
+    xliff = export(source_dir / "maroc-kazakhstan.md", "xliff")
+    exchange = source_dir / "x.xlf"
+    exchange.write_text(name_article(xliff, "link.md"))
+    before = snapshot(victim.parent)
+    with pytest.raises(DocgenError, match=r"'link.md' named in this file leads outside"):
+        import_file(exchange, source_dir=source_dir)
+    assert snapshot(victim.parent) == before
+
+
+def test_import_names_the_po_header_line_of_a_bad_article_name(
+    source_dir: Path, victim: Path
+) -> None:
+    text = export(source_dir / "maroc-kazakhstan.md", "po")
+    text = name_article(text, "../victim/v.md")
+    exchange = source_dir / "x.po"
+    exchange.write_text(text, encoding="utf-8")
+    with pytest.raises(DocgenError, match="not a plain file name") as caught:
+        import_file(exchange, source_dir=source_dir)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "X-Docgen-Article" in row)
+    assert caught.value.problems[0].location.line == line
+
+
+def test_import_without_a_source_folder_asks_for_the_article(article: Path) -> None:
+    exchange = article.with_name("x.xlf")
+    exchange.write_text(export(article, "xliff"), encoding="utf-8")
+    with pytest.raises(DocgenError, match="pass the article with --article"):
+        import_file(exchange)
+    assert not record_path(article).exists()
+
+
+def test_an_explicit_article_wins_over_the_name_in_the_file(source_dir: Path, victim: Path) -> None:
+    article = source_dir / "maroc-kazakhstan.md"
+    xliff = name_article(export(article, "xliff"), "../victim/v.md")
+    exchange = source_dir / "x.xlf"
+    exchange.write_bytes(set_targets(xliff, {"body.s1.h": "Peace"}))
+    before = snapshot(victim.parent)
+    report = import_file(exchange, article, source_dir=source_dir)
+    assert report.article == article and report.written == ("body.s1.h",)
+    assert "## Peace\n" in (source_dir / "maroc-kazakhstan.en.md").read_text()
+    assert snapshot(victim.parent) == before
+
+
+def test_import_escapes_markdown_that_would_open_a_block(article: Path) -> None:
+    translation = article.with_name("maroc-kazakhstan.en.md")
+    targets = {
+        "body.intro.p1": "Intro line\\\n```",
+        "body.intro.p2": "***",
+        "body.s1.h": "Peace #",
+        "body.s1.p1": "Line one\\\n# not a heading\\\n> not a quote\\\n1. not a list",
+        "body.s2.p1": "Line\\\n---",
+        "body.s3.p1": "___\\\n~~~ not a fence\\\n+ no item\\\n[^9]: no new footnote",
+        "body.s4.p1": "___",
+    }
+    exchange = article.with_name("x.po")
+    exchange.write_text(po_with(article, targets), encoding="utf-8")
+    report = import_file(exchange, source_dir=exchange.parent)
+    assert set(report.written) == set(targets)
+    assert stale_units(article) == []  # `docgen check`: the translation still pairs
+    text = translation.read_text()
+    assert text.startswith("Intro line\\\n\\```\n\n\\***\n\n## Peace \\#\n\n")
+    assert "Line one\\\n\\# not a heading\\\n\\> not a quote\\\n1\\. not a list\n" in text
+    assert "Line\\\n\\---\n" in text and "\n\\___\n" in text
+    assert "___\\\n\\~~~ not a fence\\\n\\+ no item\\\n\\[^9]: no new footnote\n" in text
+    again = import_file(exchange, source_dir=exchange.parent)  # what it wrote reads back
+    assert again.written == ()
+
+
+def test_import_refuses_a_translation_that_changes_the_structure(article: Path) -> None:
+    translation = article.with_name("maroc-kazakhstan.en.md")
+    xliff = export(article, "xliff")
+    targets = {
+        "body.s1.h": "Peace",  # innocent: not named
+        "body.s4.p2": "<div>\nA raw HTML block.</div>",
+        "body.s6.p1": "[x]: https://example.org",
+        "body.s7.p1": "Text\\\n<!-- an HTML comment, to the end of the file",
+    }
+    exchange = article.with_name("x.xlf")
+    exchange.write_bytes(set_targets(xliff, targets))
+    before = snapshot(article.parent)
+    with pytest.raises(DocgenError) as caught:
+        import_file(exchange, source_dir=exchange.parent)
+    problems = caught.value.problems
+    assert [p.message.split(" changes ")[0] for p in problems] == [
+        "the translation of body.s4.p2",
+        "the translation of body.s6.p1",
+        "the translation of body.s7.p1",
+    ]
+    lines = exchange.read_text(encoding="utf-8").splitlines()
+    for problem, ident in zip(problems, ("body.s4.p2", "body.s6.p1", "body.s7.p1"), strict=True):
+        assert problem.location.path == exchange
+        assert f'trans-unit id="{ident}"' in lines[problem.location.line - 1]
+        assert "changes the document's structure (a code fence, a list" in problem.message
+    assert problems[0].message.endswith("section 4 would have 2 unit(s), 3 in maroc-kazakhstan.md")
+    assert snapshot(article.parent) == before
+    assert "Peace" not in translation.read_text()
+
+
+def test_import_refuses_to_create_a_translation_that_would_not_pair(
+    write_source: Callable[..., Path],
+) -> None:
+    path = write_source("Intro.\n\n## Section\n\nTexte.\n")
+    exchange = path.with_name("a.xlf")
+    targets = {"body.intro.p1": "Intro.", "body.s1.p1": "<table><tr><td>x</td></tr></table>"}
+    exchange.write_bytes(set_targets(export(path, "xliff", "en"), targets))
+    with pytest.raises(DocgenError, match=r"the translation of body\.s1\.p1 changes") as caught:
+        import_file(exchange, source_dir=path.parent)
+    assert len(caught.value.problems) == 1
+    assert not path.with_name("a.en.md").exists()
+    assert not record_path(path).exists()
+
+
+def test_a_po_file_holding_a_path_is_not_read_from_that_path(article: Path, tmp_path: Path) -> None:
+    translation = article.with_name("maroc-kazakhstan.en.md")
+    before = translation.read_bytes()
+    other = tmp_path / "elsewhere" / "real.po"
+    other.parent.mkdir()
+    other.write_text(po_with(article, {"body.s1.h": "Imported from elsewhere"}), encoding="utf-8")
+    evil = article.with_name("evil.po")
+    evil.write_text(str(other), encoding="utf-8")
+    with pytest.raises(DocgenError, match="invalid PO file") as caught:
+        import_file(evil, article)
+    assert caught.value.problems[0].location.path == evil
+    assert translation.read_bytes() == before
+    assert not record_path(article).exists()
+
+
+def test_both_formats_read_fingerprints_with_one_pattern() -> None:
+    from docgen.i18n import po, units, xliff
+
+    assert po.FINGERPRINT_NOTE is xliff.FINGERPRINT_NOTE is units.FINGERPRINT_NOTE
+    assert not hasattr(po, "_FINGERPRINT") and not hasattr(xliff, "_FINGERPRINT")
+    assert units.FINGERPRINT_NOTE.search("fingerprint: 0123456789ab")
+    assert units.FINGERPRINT_NOTE.search("fingerprint 0123456789ab")
+
+
+@pytest.mark.parametrize("lang", ["../x", "en\n", "en/../../x", "EN", "e"])
+def test_an_export_language_must_be_a_language_code(article: Path, lang: str) -> None:
+    with pytest.raises(DocgenError, match="not a language to translate"):
+        export(article, "xliff", lang)
+
+
+def test_an_import_language_must_be_a_language_code(article: Path) -> None:
+    xliff = export(article, "xliff").replace('target-language="en"', 'target-language="de&#10;"')
+    exchange = article.with_name("x.xlf")
+    exchange.write_text(xliff, encoding="utf-8")
+    before = snapshot(article.parent)
+    with pytest.raises(DocgenError, match="is not a target language"):
+        import_file(exchange, source_dir=exchange.parent)
+    assert snapshot(article.parent) == before
