@@ -44,8 +44,8 @@ class Project:
 
     @property
     def readable_roots(self) -> tuple[Path, ...]:
-        """The only folders a build may read resources (images, fonts, CSS) from; the
-        source folder first."""
+        """The project's folders a build may read resources (images, fonts, CSS) from
+        (``docgen.resources.readable_roots`` adds the article's own folder)."""
         return (self.source_dir, self.templates_dir, builtin_templates_dir(), self.root / "assets")
 
 

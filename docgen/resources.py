@@ -25,20 +25,43 @@ MAX_IMAGE_PIXELS = 40_000_000
 """40 megapixels: a full-page photo at 600 dpi is about 35."""
 
 
+OUTSIDE = "outside the project's source, templates and assets folders"
+NOT_FOUND = "not found"
+
+
+def readable_roots(project: Project, base: Path) -> tuple[Path, ...]:
+    """The folders a document may read from: the project's, and the article's own folder
+    (an article built from elsewhere still sees the images beside it)."""
+    return (*project.readable_roots, base)
+
+
+def check_file(
+    path: Path, roots: tuple[Path, ...], files: frozenset[Path] = frozenset()
+) -> tuple[Path | None, str]:
+    """The one local-file rule, for the model check, the PDF fetcher and the DOCX: the real
+    path (symlinks and ``..`` resolved) must be a regular file inside ``roots`` (or one of
+    ``files``). Returns the real path, or None and the reason."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, NOT_FOUND
+    if real not in files and not any(real.is_relative_to(r.resolve()) for r in roots):
+        return None, OUTSIDE
+    if not real.is_file():
+        return None, "not a regular file"
+    return real, ""
+
+
 def resolve_local(src: str, base: Path, project: Project) -> Path | None:
     """The file a relative or ``file:`` image source names, if the policy allows it."""
     parts = urlsplit(src)
     if parts.scheme not in ("", "file"):
         return None
     raw = Path(unquote(parts.path))
-    candidate = raw if raw.is_absolute() else base / raw
-    try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not any(real.is_relative_to(root.resolve()) for root in project.readable_roots):
-        return None
-    return real if real.is_file() else None
+    real, _reason = check_file(
+        raw if raw.is_absolute() else base / raw, readable_roots(project, base)
+    )
+    return real
 
 
 def image_problems(doc: Document, project: Project) -> list[Problem]:
@@ -73,21 +96,15 @@ def image_problems(doc: Document, project: Project) -> list[Problem]:
 
 def _local_image(src: str, base: Path, project: Project, where: Location) -> list[Problem]:
     raw = Path(unquote(urlsplit(src).path))
-    candidate = raw if raw.is_absolute() else base / raw
-    try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return [Problem(where, f"image {src!r} not found; it will be left out", "warning")]
-    if not any(real.is_relative_to(root.resolve()) for root in project.readable_roots):
-        return [
-            Problem(
-                where,
-                f"image {src!r} is outside the project's source, templates and assets"
-                " folders; it cannot be used",
-            )
-        ]
-    if not real.is_file():
-        return [Problem(where, f"image {src!r} is not a regular file")]
+    real, reason = check_file(
+        raw if raw.is_absolute() else base / raw, readable_roots(project, base)
+    )
+    if real is None:
+        if reason == NOT_FOUND:
+            return [Problem(where, f"image {src!r} not found; it will be left out", "warning")]
+        if reason == OUTSIDE:
+            reason += "; it cannot be used"
+        return [Problem(where, f"image {src!r} is {reason}")]
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return [

@@ -309,3 +309,15 @@ def test_inline_data_images_get_the_same_limits(project: Path) -> None:
     write(project, f"![bombe](data:image/png;base64,{bomb})\n")
     code, out = run("check")
     assert code == 2 and "is far over the limit of 40 megapixels" in out
+
+
+def test_an_article_built_from_its_own_folder_sees_its_images(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_project import PNG
+
+    (project / "source" / "carte.png").write_bytes(PNG)
+    write(project, "![Carte](carte.png)\n")
+    monkeypatch.chdir(project / "source")
+    code, out = run("check", "a.md")
+    assert code == 0, out

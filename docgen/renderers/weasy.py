@@ -20,6 +20,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..errors import Location, Problem
 from ..output import write_atomic
 from ..project import Project
+from ..resources import NOT_FOUND, check_file, readable_roots
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
@@ -29,11 +30,16 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint fetcher that only serves what the project allows."""
 
     def __init__(
-        self, roots: tuple[Path, ...], allow_remote: bool = False, files: tuple[Path, ...] = ()
+        self,
+        roots: tuple[Path, ...],
+        allow_remote: bool = False,
+        files: tuple[Path, ...] = (),
+        quiet_under: Path | None = None,
     ) -> None:
         super().__init__(timeout=10, allowed_protocols=("http", "https"), allow_redirects=False)
         self.roots = tuple(r.resolve() for r in roots)
         self.files = frozenset(f.resolve() for f in files)
+        self.quiet_under = quiet_under.resolve() if quiet_under else None
         self.allow_remote = allow_remote
         self.refused: list[str] = []
 
@@ -54,21 +60,17 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         )
 
     def _file(self, url: str, path: Path) -> URLFetcherResponse:
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        real, reason = check_file(path, self.roots, self.files)
+        if real is None:
             # A missing body image was already reported, with its line, by the model check.
-            return self._refuse(url, "file not found", report=not self._is_source(path))
-        if real not in self.files and not any(real.is_relative_to(r) for r in self.roots):
-            return self._refuse(url, "outside the project's source, templates and assets folders")
-        if not real.is_file():
-            return self._refuse(url, "not a regular file")
+            quiet = reason == NOT_FOUND and self._is_source(path)
+            return self._refuse(url, reason, report=not quiet)
         if real.stat().st_size > MAX_RESOURCE_BYTES:
             return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
         return URLFetcherResponse(url, body=real.read_bytes())
 
     def _is_source(self, path: Path) -> bool:
-        return bool(self.roots) and path.absolute().is_relative_to(self.roots[0])
+        return self.quiet_under is not None and path.absolute().is_relative_to(self.quiet_under)
 
     def _refuse(self, url: str, reason: str, report: bool = True) -> URLFetcherResponse:
         if report:
@@ -81,7 +83,9 @@ def layout(
 ) -> tuple[Any, PolicyFetcher]:
     """Lay ``html`` out into pages (a ``weasyprint.Document``) under the project's policy;
     ``files`` are single files allowed besides the readable folders (the theme's)."""
-    fetcher = PolicyFetcher(project.readable_roots, project.allow_remote, files)
+    fetcher = PolicyFetcher(
+        readable_roots(project, base_dir), project.allow_remote, files, quiet_under=base_dir
+    )
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
