@@ -108,9 +108,10 @@ class _Reader:
         positions: list[tuple[str, Pos]] = []
         ok = True
         for key_node, value_node in node.value:
-            code = str(key_node.value)
+            code = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
             if not LANG_CODE.match(code):
-                self.error(key_node, f"{where}: {code!r} is not a language code (fr, en, ar…)")
+                shown = repr(code) if code != "?" else "this key"
+                self.error(key_node, f"{where}: {shown} is not a language code (fr, en, ar…)")
                 ok = False
                 continue
             if any(code == seen for seen, _ in texts):

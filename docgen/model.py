@@ -395,18 +395,19 @@ def iter_sections(blocks: tuple[Block, ...]) -> Iterator[Section]:
             yield from iter_sections(block.children)
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of inline nodes, markup dropped (for bookmarks, TOC entries, metadata)."""
+def plain_text(inlines: tuple[Inline, ...], footnotes: bool = True) -> str:
+    """The text of inline nodes, markup dropped (for bookmarks, TOC entries, metadata);
+    footnote calls print as their number unless ``footnotes`` is false."""
     out: list[str] = []
     for node in inlines:
         if isinstance(node, (Text, Code, RawInline)):
             out.append(node.text)
         elif isinstance(node, (Emphasis, Strong, Strikethrough, Link)):
-            out.append(plain_text(node.children))
+            out.append(plain_text(node.children, footnotes))
         elif isinstance(node, Image):
             out.append(node.alt)
         elif isinstance(node, LineBreak):
             out.append(" ")
-        elif isinstance(node, FootnoteRef):
+        elif isinstance(node, FootnoteRef) and footnotes:
             out.append(str(node.number))
     return "".join(out)

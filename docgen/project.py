@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, Problem
 
 CONFIG_NAME = "docgen.toml"
+DEFAULT_TIME_LIMIT = 120.0
+"""Seconds one output may take to render; the seed article's brief takes under one."""
 PAPER_SIZES = ("A4", "Letter")
 
 
@@ -34,8 +36,8 @@ class Project:
     paper: str = "A4"
     allow_raw_html: bool = False
     allow_remote: bool = False
-    time_limit: float = 120.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    time_limit: float = DEFAULT_TIME_LIMIT
+    theme_file: str = "_brand.yml"
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -180,6 +182,6 @@ def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> 
         paper=settings.get("paper", "A4"),
         allow_raw_html=bool(settings.get("allow_raw_html", False)),
         allow_remote=bool(settings.get("allow_remote_resources", False)),
-        time_limit=float(settings.get("time_limit", 120.0)),
-        extra={k: v for k, v in settings.items() if k == "theme"},
+        time_limit=float(settings.get("time_limit", DEFAULT_TIME_LIMIT)),
+        theme_file=settings.get("theme", "_brand.yml"),
     )

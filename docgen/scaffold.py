@@ -175,6 +175,12 @@ def eject(project: Project, name: str, force: bool = False) -> list[Path]:
     """Copy a built-in template file, or a whole folder (``brief``), into the project."""
     builtin = builtin_templates_dir()
     source = (builtin / name).resolve()
+    if source == builtin.resolve():
+        raise TemplateError.at(
+            Path(name),
+            "name a template or a folder (brief, summary, report, fonts) to eject;"
+            " ejecting everything would cut the project off from future built-in fixes",
+        )
     if not source.is_relative_to(builtin.resolve()) or not source.exists():
         known = sorted({t.name.split("/", 1)[0] for t in list_templates(project)})
         raise TemplateError.at(

@@ -103,7 +103,7 @@ _BRAND_KEYS = {"accent": "secondary", "marking": "danger", "panel": "light"}
 
 def load_theme(project: Project) -> Theme:
     """The project's theme: ``_brand.yml`` at the project root (or the configured file)."""
-    name = str(project.extra.get("theme", BRAND_FILE))
+    name = project.theme_file
     path = (project.root / name).resolve()
     if not path.is_file():
         if name != BRAND_FILE:

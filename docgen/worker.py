@@ -19,9 +19,6 @@ from typing import Any
 from .errors import DocgenError, Location, Problem, RenderError
 from .output import TEMP_PREFIX
 
-DEFAULT_TIME_LIMIT = 120.0
-"""Seconds one output may take; the seed article's brief takes under one."""
-
 
 class WorkerCrash(RuntimeError):
     """The render failed for an unexpected reason. ``details`` holds the child's traceback,

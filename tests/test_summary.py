@@ -20,11 +20,6 @@ from docgen.renderers import summary
 
 from .conftest import ARTICLE, REPO
 
-pytestmark = pytest.mark.skipif(
-    not (REPO / "templates" / "report" / "reference.docx").is_file(),
-    reason="the report's reference.docx is not built yet",
-)
-
 
 def options_for(tmp_path: Path, draft: bool = False) -> RenderOptions:
     return RenderOptions(load_project(REPO), tmp_path, draft=draft)

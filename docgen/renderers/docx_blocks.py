@@ -8,6 +8,7 @@ formatting left (indents of nested content, table alignment) carries structure, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,7 @@ from ..model import (
     Table,
     Text,
     ThematicBreak,
+    plain_text,
 )
 from ..project import Project
 from ..resources import resolve_local
@@ -213,8 +215,10 @@ class BlockWriter:
             p.append(text_run(number + " ", self.styles.id("Section Number")))
         self.inlines(story, p, title, Format(), ctx)
         name = self.bookmarks.wrap(p, anchor)
-        text = f"{number} {toc_text(title)}" if number else toc_text(title)
-        self.toc.append(TocEntry(word_level, name, " ".join(text.split())))
+        heading = plain_text(title, footnotes=False)
+        text = f"{number} {heading}" if number else heading
+        # Fold line breaks and runs of ordinary spaces; no-break spaces stay (typography).
+        self.toc.append(TocEntry(word_level, name, re.sub(r"[ \t\n]+", " ", text).strip()))
         return p
 
     def write_list(self, story: Story, node: BulletList | OrderedList, ctx: Context) -> None:
@@ -399,18 +403,3 @@ class BlockWriter:
         first.insert(at, note_mark(style))
         first.insert(at + 1, text_run(" "))
         parent.append(note_reference(style, note_id))
-
-
-def toc_text(nodes: tuple[Inline, ...]) -> str:
-    """A heading's text for the TOC: markup and footnote calls dropped."""
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, (Text, Code, RawInline)):
-            out.append(node.text)
-        elif isinstance(node, (Emphasis, Strong, Strikethrough, Link)):
-            out.append(toc_text(node.children))
-        elif isinstance(node, Image):
-            out.append(node.alt)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-    return "".join(out)
