@@ -80,7 +80,7 @@ def main(debug: bool) -> None:
     "formats",
     multiple=True,
     type=click.Choice(renderers.names()),
-    help="Output format (repeatable); default: every format.",
+    help="Output format (repeatable); default: docgen.toml's formats, else every format.",
 )
 @click.option(
     "--lang",
@@ -88,7 +88,8 @@ def main(debug: bool) -> None:
     "languages",
     multiple=True,
     metavar="LANG",
-    help="Language to render (repeatable; 'all' for every translation); default: the source's.",
+    help="Language to render (repeatable; 'all' for every translation);"
+    " default: docgen.toml's languages, else the source's.",
 )
 @click.option(
     "--output",
