@@ -313,7 +313,8 @@ def parse_front_matter(
         return None, reader.problems
     for key in REQUIRED:
         if key not in fields:
-            reader.error(start, f"missing required field {key!r} ({FIELDS[key]})")
+            what = FIELDS[key].replace(" (required)", "")
+            reader.error(start, f"missing required field {key!r}: {what}")
 
     def get(key: str, read: Callable[[Node, str], Any]) -> Any:
         return reader.optional(fields, key, key, read)
@@ -337,5 +338,5 @@ def parse_front_matter(
         if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
             reader.error(fields[key][0], f"{key} must not be empty")
     if reader.problems or title is None or author is None or date is None or lang is None:
-        return None, reader.problems
+        return None, sorted(reader.problems, key=lambda p: (p.location.line, p.location.column))
     return Metadata(title=title, author=author, date=date, lang=lang, **meta_fields), []
