@@ -25,7 +25,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Location, Problem
 from .model import Author, Localized, Metadata, PartialDate, Pos, TimelineEntry
 
-LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+LANG_CODE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+"""A language code (``fr``, ``en-GB``); always used with ``fullmatch``."""
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -109,7 +110,7 @@ class _Reader:
         ok = True
         for key_node, value_node in node.value:
             code = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
-            if not LANG_CODE.match(code):
+            if not LANG_CODE.fullmatch(code):
                 shown = repr(code) if code != "?" else "this key"
                 self.error(key_node, f"{where}: {shown} is not a language code (fr, en, ar…)")
                 ok = False
@@ -236,7 +237,7 @@ class _Reader:
         code = self.text(node, where)
         if code is None:
             return None
-        if not LANG_CODE.match(code) or not known_language(code):
+        if not LANG_CODE.fullmatch(code) or not known_language(code):
             self.error(node, f"{where}: {code!r} is not a language code (fr, en, ar…)")
             return None
         return code

@@ -159,7 +159,7 @@ def _check_lists(settings: dict[str, Any], problem: Callable[[str, str], None]) 
     languages = settings.get("languages") or []
     if _is_text_list(languages):
         for lang in languages:
-            if lang != "all" and not LANG_CODE.match(lang):
+            if lang != "all" and not LANG_CODE.fullmatch(lang):
                 problem("languages", f"languages: {lang!r} is not a language code")
 
 

@@ -22,7 +22,7 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
-_TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Z]{2})?)$")
+_TRANSLATION = re.compile(r"(?P<stem>.+)\.(?P<lang>[^.]+)")
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,8 @@ def split(path: Path, text: str) -> SourceText:
 
 def translation_of(path: Path) -> tuple[Path, str] | None:
     """For ``x.en.md``: the original ``x.md`` and ``"en"``; None for an original."""
-    match = _TRANSLATION.match(path.stem)
-    if not match or not LANG_CODE.match(match.group("lang")):
+    match = _TRANSLATION.fullmatch(path.stem)
+    if not match or not LANG_CODE.fullmatch(match.group("lang")):
         return None
     return path.with_name(match.group("stem") + path.suffix), match.group("lang")
 

@@ -475,6 +475,10 @@ def page_setup(document: Any) -> None:
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:val"), "fr-FR")
+    # Word 2013+ layout: tables align their text with the margin instead of their border.
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
 
 def specimen(document: Any) -> dict[str, str]:

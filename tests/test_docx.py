@@ -217,9 +217,8 @@ def test_sections_are_heading_1_in_order(report: Path, article: Document) -> Non
 
 def test_cover_page_then_contents(report: Path, article: Document) -> None:
     body = paragraphs(part(report, "word/document.xml"))
-    cover = [(style_of(p), paragraph_text(p)) for p in body[:8]]
+    cover = [(style_of(p), paragraph_text(p)) for p in body[:7]]
     assert cover == [
-        ("Classification", "NON CLASSIFIÉ"),
         ("Kicker", "Rapport"),
         ("Title", article.meta.title.text("fr")),
         ("Subtitle", article.meta.subtitle.text("fr") if article.meta.subtitle else ""),
@@ -228,7 +227,7 @@ def test_cover_page_then_contents(report: Path, article: Document) -> None:
         ("Affiliation", article.meta.author.organization.text("fr")),  # type: ignore[union-attr]
         ("Date", "1 décembre 2025"),
     ]
-    toc_heading = body[8]
+    toc_heading = body[7]
     assert style_of(toc_heading) == "TOCHeading"
     assert toc_heading.find(f"{W}pPr/{W}pageBreakBefore") is not None
 
@@ -310,7 +309,13 @@ def test_header_and_footer(report: Path, article: Document) -> None:
     instructions = [normal(t.text) for t in footer.iter(qn("w:instrText"))]
     assert instructions == ["PAGE", "NUMPAGES"]
     assert normal(paragraph_text(footer.find(qn("w:p")))) == "NON CLASSIFIÉ Page 1 sur 1"
-    assert normal(" ".join(p.text for p in section.first_page_header.paragraphs)) == ""
+    # The cover carries the marking alone, top and bottom, like every page.
+    assert normal(" ".join(p.text for p in section.first_page_header.paragraphs)) == (
+        "NON CLASSIFIÉ"
+    )
+    assert normal(" ".join(p.text for p in section.first_page_footer.paragraphs)) == (
+        "NON CLASSIFIÉ"
+    )
 
 
 def test_timeline_is_a_table_with_a_header_row(report: Path) -> None:

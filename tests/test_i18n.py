@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -30,7 +30,7 @@ from docgen.i18n.record import read_record
 from docgen.i18n.units import fingerprint
 from docgen.source import load, read_text, split
 
-from .conftest import ARTICLE
+from .conftest import ARTICLE, MINIMAL_FRONT
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 FIELDS = [
@@ -886,3 +886,68 @@ def test_an_import_language_must_be_a_language_code(article: Path) -> None:
     with pytest.raises(DocgenError, match="is not a target language"):
         import_file(exchange, source_dir=exchange.parent)
     assert snapshot(article.parent) == before
+
+
+KITCHEN_SINK = """\
+
+Intro
+sur deux lignes.
+
+## Section
+
+- premier
+- second[^1]
+
+> citation
+
+| Pays  | Capitale |
+|-------|---------:|
+| Maroc |    Rabat |
+
+### Sous-section
+
+Fin.
+
+[^1]: La note.
+"""
+KITCHEN_SINK_UNITS = ["body.intro.p1", "body.s1.h", "body.s1.p1", "body.s1.p3", "body.s1.p4"]
+KITCHEN_SINK_UNITS += ["body.s1.1.h", "body.s1.1.p1", "body.fn1.p1"]
+"""A paragraph, headings, a list item, a quote, a table cell and a footnote."""
+MARKDOWN_BITS = ["#", "##", ">", "-", "+", "*", "1.", "1)", "```", "~~~", "***", "___", "---"]
+MARKDOWN_BITS += ["===", "<div>", "</div>", "<!--", "-->", "<pre>", "[x]: /u", "[^9]:", "[^1]"]
+MARKDOWN_BITS += ["|", "    ", "\t", "\\", "\n", "\\\n", "  \n", " ", "word", "**b**", "`c`"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    texts=st.dictionaries(
+        st.sampled_from(KITCHEN_SINK_UNITS),
+        st.lists(st.sampled_from(MARKDOWN_BITS), min_size=1, max_size=8).map("".join),
+        min_size=1,
+        max_size=3,
+    ),
+    existing=st.booleans(),
+)
+def test_an_import_never_leaves_a_translation_that_does_not_pair(
+    tmp_path_factory: pytest.TempPathFactory, texts: dict[str, str], existing: bool
+) -> None:
+    """Whatever Markdown a translator types: written and still pairing, or refused."""
+    path = tmp_path_factory.mktemp("fuzz") / "a.md"
+    path.write_text(MINIMAL_FRONT + KITCHEN_SINK, encoding="utf-8")
+    if existing:
+        english = KITCHEN_SINK.replace("citation", "quote").lstrip("\n")
+        path.with_name("a.en.md").write_text(english, encoding="utf-8")
+    exchange = path.with_name("a.po")
+    po = polib.pofile(export(path, "po", "en"))
+    for entry in po:
+        if entry.msgctxt in texts:
+            entry.msgstr = texts[entry.msgctxt]
+    exchange.write_text(str(po), encoding="utf-8")
+    before = snapshot(path.parent)
+    try:
+        import_file(exchange, source_dir=path.parent)
+    except DocgenError as refused:
+        assert all("changes the document's structure" in p.message for p in refused.problems)
+        assert snapshot(path.parent) == before
+        return
+    assert stale_units(path) == []

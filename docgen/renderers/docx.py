@@ -57,7 +57,6 @@ REFERENCE = "report/reference.docx"
 REQUIRED_STYLES: tuple[tuple[str, str], ...] = (
     ("Normal", "paragraph"),
     ("Body Text", "paragraph"),
-    ("Classification", "paragraph"),
     ("Kicker", "paragraph"),
     ("Title", "paragraph"),
     ("Subtitle", "paragraph"),
@@ -167,13 +166,11 @@ class _Report:
         self.cover()
         toc_end = self.contents()
         self.front_matter()
-        body_start = self.last()
         self.writer.blocks(self.body, self.doc.body, self.ctx)
         self.timeline()
         self.contact()
         self.fill_contents(toc_end)
         self.new_page_after(toc_end)
-        self.new_page_after(body_start)
         self.header_footer()
         self.properties()
         enable_update_fields(cast(Element, self.word.settings.element))
@@ -211,8 +208,6 @@ class _Report:
         meta = self.doc.meta
         if self.theme.logo is not None:
             self.logo(self.theme.logo)
-        if meta.classification:
-            self.paragraph("Classification", self.text(meta.classification))
         self.paragraph("Kicker", label("report", self.lang))
         self.paragraph("Title", self.text(meta.title))
         if meta.subtitle:
@@ -256,7 +251,7 @@ class _Report:
         closing.append(end())
 
     def front_matter(self) -> None:
-        """The summary and key points, on a page of their own when there are any."""
+        """The summary and key points, after the contents and before the body."""
         meta = self.doc.meta
         if meta.summary:
             self.heading("summary", "summary")
@@ -305,7 +300,8 @@ class _Report:
 
     def header_footer(self) -> None:
         """Header: short title, classification, date; footer: classification and "Page X
-        of Y" from PAGE and NUMPAGES fields. The cover page's header and footer stay empty."""
+        of Y" from PAGE and NUMPAGES fields. The cover carries the classification alone, at
+        the top and the bottom, like every page."""
         meta = self.doc.meta
         short = self.text(meta.short_title or meta.title)
         if self.draft:
@@ -316,12 +312,15 @@ class _Report:
         section.different_first_page_header_footer = True
         head = self.tabbed("Header", stops)
         foot = self.tabbed("Footer", stops)
+        cover_head = self.tabbed("Header", stops)
+        cover_foot = self.tabbed("Footer", stops)
         head.append(text_run(short + "\t"))
-        foot.append(text_run("\t"))
+        for part in (foot, cover_head, cover_foot):
+            part.append(text_run("\t"))
         if meta.classification:
             marking = self.text(meta.classification)
-            head.append(text_run(marking, self.styles.id("Marking")))
-            foot.append(text_run(marking, self.styles.id("Marking")))
+            for part in (head, foot, cover_head, cover_foot):
+                part.append(text_run(marking, self.styles.id("Marking")))
         head.append(text_run("\t" + format_long_date(meta.date, self.lang)))
         foot.append(text_run(f"\t{label('page', self.lang)} "))
         foot.extend(field("PAGE", "1"))
@@ -330,8 +329,8 @@ class _Report:
         stories = (
             (section.header, head),
             (section.footer, foot),
-            (section.first_page_header, paragraph(self.styles.id("Header"))),
-            (section.first_page_footer, paragraph(self.styles.id("Footer"))),
+            (section.first_page_header, cover_head),
+            (section.first_page_footer, cover_foot),
         )
         for story, content in stories:
             story.is_linked_to_previous = False
