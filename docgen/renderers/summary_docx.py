@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -34,17 +35,21 @@ class _Palette:
     """The theme's colours as Word colours."""
 
     primary: RGBColor
+    accent: RGBColor
     muted: RGBColor
     marking: RGBColor
     panel: str
+    heading_font: str
 
     @classmethod
     def of(cls, theme: Theme) -> _Palette:
         return cls(
             RGBColor.from_string(theme.hex("primary")),
+            RGBColor.from_string(theme.hex("accent")),
             RGBColor.from_string(theme.hex("muted")),
             RGBColor.from_string(theme.hex("marking")),
             theme.hex("panel"),
+            theme.word_heading_font,
         )
 
 
@@ -76,16 +81,24 @@ def _shade(cell: Any, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _label_row(table: Any, row: Row, langs: tuple[str, str], palette: _Palette) -> None:
-    for cell, text, lang in zip(table.add_row().cells, row.label, langs, strict=True):
+def _label_row(
+    table: Any, texts: tuple[str, ...], langs: tuple[str, str], color: RGBColor, font: str
+) -> None:
+    """A row of small capitals above a group of rows: "RÉSUMÉ | SUMMARY"."""
+    for cell, text, lang in zip(table.add_row().cells, texts, langs, strict=True):
         para = cell.paragraphs[0]
         para.paragraph_format.space_before = Pt(4)
         para.paragraph_format.space_after = Pt(1)
         run = para.add_run(text.upper())
         run.bold = True
-        run.font.size = Pt(8)
-        run.font.color.rgb = palette.primary
+        run.font.size = Pt(7.5)
+        run.font.name = font
+        run.font.color.rgb = color
         _set_lang(run, lang)
+
+
+_SANS_ROWS = ("title", "subtitle", "author", "date", "contact")
+"""Rows set in the heading font, as in the PDF sheet."""
 
 
 _SIZES = {"title": 14.0, "subtitle": 10.0, "timeline": 8.0, "author": 8.0, "date": 8.0}
@@ -98,15 +111,21 @@ def _content_row(table: Any, row: Row, number: int, palette: _Palette) -> None:
         para.paragraph_format.space_after = Pt(2)
         para.paragraph_format.space_before = Pt(0)
         para.paragraph_format.line_spacing = 1.0
+        lead_text = f"{number}  " if row.kind == "key-point" else ""
         if content.lead:
-            lead = para.add_run(content.lead + " — ")
+            lead_text = content.lead + "  "
+        if lead_text:
+            lead = para.add_run(lead_text)
             lead.bold = True
-            lead.font.size = Pt(8.5)
+            lead.font.size = Pt(8)
+            lead.font.name = palette.heading_font
+            lead.font.color.rgb = palette.accent
             _set_lang(lead, content.lang)
-        prefix = f"{number}. " if row.kind == "key-point" else ""
-        run = para.add_run(prefix + content.text)
+        run = para.add_run(content.text)
         _set_lang(run, content.lang)
         run.font.size = Pt(_SIZES.get(row.kind, 8.5))
+        if row.kind in _SANS_ROWS:
+            run.font.name = palette.heading_font
         if row.kind == "title":
             run.bold = True
             run.font.color.rgb = palette.primary
@@ -117,6 +136,31 @@ def _content_row(table: Any, row: Row, number: int, palette: _Palette) -> None:
             run.font.color.rgb = palette.marking
         if row.kind == "summary":
             _shade(cell, palette.panel)
+
+
+def _marking(
+    section: Any, doc: Document, langs: tuple[str, str], palette: _Palette, draft: bool
+) -> None:
+    """The classification in both languages at the top and bottom of the page, as in the
+    PDF sheet; "PROJET / DRAFT" beside it for a draft."""
+    text = marking(doc, langs)
+    if draft:
+        stamp = " / ".join(dict.fromkeys(label("draft", lang) for lang in langs))
+        text = f"{text} — {stamp}" if text else stamp
+    section.different_first_page_header_footer = False
+    for story in (section.header, section.footer):
+        story.is_linked_to_previous = False
+        para = story.paragraphs[0] if story.paragraphs else story.add_paragraph()
+        for extra in story.paragraphs[1:]:
+            extra._p.getparent().remove(extra._p)
+        para.text = ""
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if text:
+            run = para.add_run(text)
+            run.bold = True
+            run.font.size = Pt(7.5)
+            run.font.name = palette.heading_font
+            run.font.color.rgb = palette.marking
 
 
 def _set_properties(document: Any, doc: Document, langs: tuple[str, str]) -> None:
@@ -142,24 +186,15 @@ def write_sheet_docx(
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
 
-    head = document.add_paragraph()
-    mark = marking(doc, langs)
-    if mark:
-        run = head.add_run(mark)
-        run.bold = True
-        run.font.size = Pt(8)
-        run.font.color.rgb = palette.marking
-    if options.draft:
-        stamp = head.add_run("   " + " / ".join(label("draft", lang) for lang in langs))
-        stamp.bold = True
-        stamp.font.color.rgb = palette.marking
-
+    _marking(section, doc, langs, palette, options.draft)
     table = document.add_table(rows=0, cols=2)
     table.autofit = False
+    kinds = tuple(label("summary_sheet", lang) for lang in langs)
+    _label_row(table, kinds, langs, palette.accent, palette.heading_font)
     number = 0
     for row in rows:
         if row.label:
-            _label_row(table, row, langs, palette)
+            _label_row(table, row.label, langs, palette.primary, palette.heading_font)
         if row.kind == "key-point":
             number += 1
         _content_row(table, row, number, palette)
