@@ -7,7 +7,6 @@ both languages, or the build fails (``--draft`` shows a visible marker instead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import Location, Problem, SourceError
@@ -67,34 +66,13 @@ def sheet_languages(doc: Document, configured: tuple[str, ...] = ()) -> tuple[st
     )
 
 
-def localized_fields(doc: Document) -> Iterator[tuple[str, Localized]]:
-    """Every localized text of the front matter with its field name, in source order."""
-    meta = doc.meta
-    singles = [
-        ("title", meta.title),
-        ("subtitle", meta.subtitle),
-        ("short_title", meta.short_title),
-        ("author.role", meta.author.role),
-        ("author.organization", meta.author.organization),
-        ("classification", meta.classification),
-        ("summary", meta.summary),
-    ]
-    yield from ((key, loc) for key, loc in singles if loc is not None)
-    for index, point in enumerate(meta.key_points):
-        yield f"key_points[{index}]", point
-    for index, entry in enumerate(meta.timeline):
-        yield f"timeline[{index}].text", entry.text
-    if meta.contact is not None:
-        yield "contact", meta.contact
-
-
 def untranslated(
     doc: Document, langs: tuple[str, ...], skip: tuple[str, ...] = ()
 ) -> list[Problem]:
     """A problem for each front-matter text that has no version in one of ``langs``."""
     return [
         Problem(Location(doc.path, loc.pos.line, loc.pos.column), f'{key} has no "{lang}" text')
-        for key, loc in localized_fields(doc)
+        for key, loc in doc.meta.localized_fields()
         if key not in skip
         for lang in langs
         if not loc.has(lang)

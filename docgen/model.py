@@ -352,6 +352,26 @@ class Metadata:
     timeline: tuple[TimelineEntry, ...] = ()
     contact: Localized | None = None
 
+    def localized_fields(self) -> Iterator[tuple[str, Localized]]:
+        """Every localized text with its field name (``key_points[2]``), in source order:
+        the one list translation checks, exports and the sheet all walk."""
+        singles = [
+            ("title", self.title),
+            ("subtitle", self.subtitle),
+            ("short_title", self.short_title),
+            ("author.role", self.author.role),
+            ("author.organization", self.author.organization),
+            ("classification", self.classification),
+            ("summary", self.summary),
+        ]
+        yield from ((key, loc) for key, loc in singles if loc is not None)
+        for index, point in enumerate(self.key_points):
+            yield f"key_points[{index}]", point
+        for index, entry in enumerate(self.timeline):
+            yield f"timeline[{index}].text", entry.text
+        if self.contact is not None:
+            yield "contact", self.contact
+
 
 # --------------------------------------------------------------------------- document
 

@@ -81,21 +81,9 @@ def field_units(
     Plain strings (a name, an acronym: the same in every language) are left out unless
     ``universal``: an import may still give one a translation, turning it into a mapping.
     """
-    fields: list[tuple[str, m.Localized | None]] = [
-        ("title", meta.title),
-        ("subtitle", meta.subtitle),
-        ("short_title", meta.short_title),
-        ("author.role", meta.author.role),
-        ("author.organization", meta.author.organization),
-        ("classification", meta.classification),
-        ("summary", meta.summary),
-        *((f"key_points[{i}]", loc) for i, loc in enumerate(meta.key_points)),
-        *((f"timeline[{i}].text", entry.text) for i, entry in enumerate(meta.timeline)),
-        ("contact", meta.contact),
-    ]
     out: list[tuple[Unit, m.Localized]] = []
-    for ident, loc in fields:
-        if loc is None or (loc.is_universal and not universal):
+    for ident, loc in meta.localized_fields():
+        if loc.is_universal and not universal:
             continue
         text = loc.get(lang)
         if text is not None:
