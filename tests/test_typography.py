@@ -7,6 +7,11 @@ Expected strings spell the special spaces as escapes so that a reader can see th
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,6 +47,9 @@ from docgen.model import (
     TimelineEntry,
 )
 from docgen.typography import apply, fix_text
+from docgen.typography.engine import Edit, Piece, Rule, run_rules
+from docgen.typography.french import FRENCH_RULES, NUMBER_UNIT, UNITS
+from docgen.typography.protected import Protected, email_spans
 
 # --------------------------------------------------------------------------- French
 
@@ -132,6 +140,13 @@ FRENCH = [
     ("01234", "01234"),
     ("A320", "A320"),
     ("10000 Rabat", "10000 Rabat"),
+    # A number grouped with U+202F takes its unit, even glued to a word or after "n°".
+    ("1\u202f234\u202f567 km", "1\u202f234\u202f567\u00a0km"),
+    ("A1\u202f234 km", "A1\u202f234\u00a0km"),
+    ("1.5\u202f000 km", "1.5\u202f000\u00a0km"),
+    # E-mail addresses end before sentence punctuation; "x@y" has no domain, it is prose.
+    ("écrire à a.b+tag@example.org?", "écrire à a.b+tag@example.org\u202f?"),
+    ("voir x@y?", "voir x@y\u202f?"),
 ]
 
 # Text that must come back exactly as typed (exceptions and already-correct typography).
@@ -144,6 +159,8 @@ FRENCH_UNCHANGED = [
     "écrire à mailto:contact@example.org",
     "voir www.example.org:8080/x?y",
     "écrire à prenom.nom@example.org",
+    "écrire à prenom.nom+tag@sous-domaine.example.org",
+    "a@b.c.+x@y.z",
     "le disque C:\\Temp\\x",
     "le dossier /usr/bin/python",
     "le fichier ./docs/guide.md",
@@ -514,3 +531,235 @@ def test_correct_document_comes_back_equal() -> None:
     )
     doc = _document((paragraph,), meta=_meta(title=Localized.plain("Titre\u00a0: bon")))
     assert apply(doc) == doc
+
+
+# --------------------------------------------------------------------------- untrusted input
+
+# The linear rewrites find exactly what the former, quadratic regexes found (kept here as
+# references; only small strings are fed to them).
+_EMAIL_REFERENCE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NUMBER_UNIT_REFERENCE = re.compile(
+    r"(?<![\w.,])\d+(?:[.,\u202f]\d+)*"
+    r"(?P<space>[ \u00a0\u202f\u2009]?)"
+    r"(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + r")"
+    r"(?![\w'’])"
+)
+
+_EMAIL_TEXT = st.lists(
+    st.sampled_from([*"ab1_.+-@ ,é:", "\u00a0", "a@b.c", "x.y@z", "@@", ".."]), max_size=40
+).map("".join)
+_NUMBER_TEXT = st.lists(
+    st.sampled_from([*"1209.,aA_ %k'’m-²s", "\u00a0", "\u202f", "\u2009", "km", "millions"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_EMAIL_TEXT)
+def test_email_spans_match_the_reference_regex(text: str) -> None:
+    assert list(email_spans(text)) == [m.span() for m in _EMAIL_REFERENCE.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_NUMBER_TEXT)
+def test_number_unit_matches_the_reference_regex(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[int, int, int]]:
+        return [(m.start("space"), m.end("space"), m.end()) for m in pattern.finditer(text)]
+
+    assert found(NUMBER_UNIT) == found(_NUMBER_UNIT_REFERENCE)
+
+
+# Articles come from outside, so no text may make typography slow. Each shape is a long run
+# of one pattern, then a tail the rules must still fix. Several made the former version
+# quadratic or worse: the e-mail regex read a word again from each of its letters (a 50 KB
+# word took 25 s), the number-and-unit regex read a U+202F-grouped number again from each
+# group, and every edit was checked against every protected span, placed by walking every
+# node and spliced by copying the whole string. The others guard the patterns that read
+# runs of spaces, quotes, colons or URLs.
+
+KB = 1000
+_SMALL = 10 * KB
+"""The size of the linear baseline each shape is timed against."""
+
+_SLACK = 3
+"""How far above linear (time proportional to size) a shape may go before the test fails.
+
+Linear time gives a ratio near 1 (below, as fixed costs weigh more on a small text);
+quadratic time gives the size ratio itself, 10 or 20 here: well beyond.
+"""
+
+_TAIL = " Quoi ? 5%"
+_TAIL_FR = " Quoi\u202f? 5\u00a0%"
+_TAIL_EN = " Quoi? 5%"
+
+
+def _same(run: str) -> str:
+    return run
+
+
+def _grouped(digits: str) -> str:
+    """``digits`` with U+202F every three digits from the right."""
+    head = len(digits) % 3 or 3
+    groups = [digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))]
+    return "\u202f".join(groups)
+
+
+# name: (unit repeated, size in characters, what French makes of the run, what English does)
+_SHAPES: dict[str, tuple[str, int, Callable[[str], str], Callable[[str], str]]] = {
+    "one word": ("a", 200 * KB, _same, _same),
+    "digits": ("1", 200 * KB, _grouped, _same),
+    "a@": ("a@", 100 * KB, _same, _same),
+    "dot space": (". ", 100 * KB, _same, _same),
+    "apostrophes": ("'", 100 * KB, _same, _same),
+    "double quotes": (
+        '"',
+        100 * KB,
+        lambda run: run.replace('""', "«»"),
+        lambda run: run.replace('""', "“”"),
+    ),
+    "colons": (":", 100 * KB, _same, _same),
+    "http://": ("http://", 100 * KB, _same, _same),
+    "spaces": (" ", 100 * KB, _same, _same),
+    "no-break spaces": ("\u00a0", 100 * KB, _same, _same),
+    "grouped digits": ("1\u202f", 100 * KB, _same, _same),
+    "e-mails": ("a.b@c.d ", 100 * KB, _same, _same),
+    "urls and marks": (
+        "http://a ? ",
+        100 * KB,
+        lambda run: run.replace(" ?", "\u202f?"),
+        lambda run: run.replace(" ?", "?"),
+    ),
+    "quoted words": (
+        '"a" ',
+        100 * KB,
+        lambda run: run.replace('"a"', "«\u202fa\u202f»"),
+        lambda run: run.replace('"a"', "“a”"),
+    ),
+}
+
+
+def _run_of(unit: str, size: int) -> str:
+    """Whole ``unit``s up to ``size`` characters."""
+    return unit * (size // len(unit))
+
+
+def _chunked(text: str) -> Paragraph:
+    """``text`` as a paragraph of many nodes: 100 characters each, every other emphasised."""
+    chunks = [text[i : i + 100] for i in range(0, len(text), 100)]
+    return Paragraph(
+        tuple(Text(c) if i % 2 == 0 else Emphasis((Text(c),)) for i, c in enumerate(chunks))
+    )
+
+
+def _plain(inlines: tuple[Inline, ...]) -> str:
+    """The text of a paragraph made by ``_chunked``."""
+    return "".join(
+        node.text if isinstance(node, Text) else _plain(getattr(node, "children", ()))
+        for node in inlines
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One shape at full size: what the rules made of it, and how long they took."""
+
+    text: str
+    fr: str
+    en: str
+    paragraph: str  # French, through apply() and many nodes
+    seconds: float
+    baseline: float  # the same work on _SMALL characters of the same shape
+
+
+def _timed(text: str) -> tuple[float, tuple[str, str, str]]:
+    """Seconds taken by French, English and French-through-apply(), and their results."""
+    gc.collect()
+    gc.disable()  # a collection would bill this run for garbage made elsewhere
+    try:
+        start = time.perf_counter()
+        fr = fix_text(text, "fr")
+        en = fix_text(text, "en")
+        paragraph = _plain(_first_paragraph(apply(_document((_chunked(text),)))))
+        return time.perf_counter() - start, (fr, en, paragraph)
+    finally:
+        gc.enable()
+
+
+def _baseline(unit: str) -> float:
+    return min(_timed(_run_of(unit, _SMALL) + _TAIL)[0] for _ in range(3))
+
+
+@pytest.fixture(scope="module")
+def untrusted() -> dict[str, _Run]:
+    """Every shape run once at full size, and timed against its 10 KB baseline."""
+    runs: dict[str, _Run] = {}
+    for name, (unit, size, _, _) in _SHAPES.items():
+        baseline = _baseline(unit)
+        text = _run_of(unit, size) + _TAIL
+        seconds, (fr, en, paragraph) = _timed(text)
+        runs[name] = _Run(text, fr, en, paragraph, seconds, baseline)
+    return runs
+
+
+@pytest.mark.parametrize("name", list(_SHAPES))
+def test_untrusted_input_is_fixed(untrusted: dict[str, _Run], name: str) -> None:
+    unit, size, french, english = _SHAPES[name]
+    run = untrusted[name]
+    expected_fr = french(_run_of(unit, size)) + _TAIL_FR
+    expected_en = english(_run_of(unit, size)) + _TAIL_EN
+    # Compared by parts, so that a failure does not print 200 KB.
+    assert run.fr.endswith(_TAIL_FR)
+    assert run.en.endswith(_TAIL_EN)
+    assert len(run.fr) == len(expected_fr)
+    assert run.fr == expected_fr
+    assert run.en == expected_en
+    assert run.paragraph == run.fr
+    assert fix_text(run.fr, "fr") == run.fr
+    assert fix_text(run.en, "en") == run.en
+
+
+def test_untrusted_input_takes_linear_time(untrusted: dict[str, _Run]) -> None:
+    """Each shape at full size takes at most ``_SLACK`` × linear time (measured, not fixed).
+
+    Linear time is the 10 KB baseline of the same shape, scaled by the size ratio, all
+    measured in this run, so the test holds on a slow machine too. A shape over the bound
+    is measured once more before failing: a busy machine can stall any one measurement.
+    """
+    report: list[str] = []
+    for name, run in untrusted.items():
+        unit, size = _SHAPES[name][:2]
+        ratio = run.seconds / run.baseline / (size / _SMALL)
+        if ratio > _SLACK:
+            seconds = min(run.seconds, _timed(run.text)[0])
+            ratio = seconds / max(run.baseline, _baseline(unit)) / (size / _SMALL)
+        if ratio > _SLACK:
+            report.append(
+                f"{name}: {run.seconds:.3f} s for {size} characters, {ratio:.1f} × linear"
+            )
+    assert not report, "\n".join(report)
+
+
+def test_protected_spans_follow_the_edits() -> None:
+    # "!" ends the URL until "..." becomes "…", which the URL then runs to: the spans are
+    # those of the edited text, not of the text as typed.
+    assert fix_text("https://x.fr/!...", "fr") == "https://x.fr/!…"
+
+
+@pytest.mark.parametrize("name", list(_SHAPES))
+def test_untrusted_input_is_read_at_most_twice_per_rule(name: str) -> None:
+    # One pass fixes, a second one checks (cut short once every rule has seen the final
+    # text): the passes never multiply the cost beyond that, even on these shapes.
+    calls: dict[int, int] = {}
+
+    def counted(index: int, rule: Rule) -> Rule:
+        def run(text: str, protected: Protected) -> list[Edit]:
+            calls[index] = calls.get(index, 0) + 1
+            return rule(text, protected)
+
+        return run
+
+    unit = _SHAPES[name][0]
+    text = _run_of(unit, _SMALL) + _TAIL
+    rules = [counted(index, rule) for index, rule in enumerate(FRENCH_RULES)]
+    assert run_rules([Piece(text, True)], rules) == [fix_text(text, "fr")]
+    assert max(calls.values()) <= 2

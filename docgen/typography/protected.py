@@ -8,7 +8,7 @@ in the length of the text it scans, whatever the text is:
 * repetitions are unambiguous (the pieces they repeat are separated by characters the
   pieces cannot contain) or possessive, so a failed attempt gives characters back at most
   once;
-* e-mail addresses are found from their ``@`` (see ``_email_spans``), not by trying every
+* e-mail addresses are found from their ``@`` (see ``email_spans``), not by trying every
   start of every word.
 
 The spans of one text are found once, on first use, and merged for binary search
@@ -45,7 +45,16 @@ _PHONE = re.compile(
     r"\+\d{1,3}(?:[ \u00a0.()-]*\d){6,}|(?<![\w.,])0\d(?:[ .\u00a0-]?\d\d){4}(?!\d)"
 )
 
-_PATTERNS = (_URL, _WIN_PATH, _UNIX_PATH, _TIME, _IDENTIFIER, _PHONE)
+# Each pattern with strings one of which every match contains: a text holding none of them
+# is not scanned (a shortcut that changes no result; ":" and "." are not cased).
+_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_URL, (":", ".")),
+    (_WIN_PATH, ("\\",)),
+    (_UNIX_PATH, ("/",)),
+    (_TIME, (":", "h")),
+    (_IDENTIFIER, ()),
+    (_PHONE, ("+", "0")),
+)
 
 # E-mail addresses are the matches of ``[\w.+-]+@[\w-]+(?:\.[\w-]+)+``, found in two steps
 # (see ``email_spans``): the "@" and the domain after it, then the local part before it.
@@ -84,14 +93,15 @@ def email_spans(text: str) -> Iterator[tuple[int, int]]:
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Where nothing may change, as (start, end) spans, in no particular order."""
     spans: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
-        spans += (match.span() for match in pattern.finditer(text))
+    for pattern, needs in _PATTERNS:
+        if not needs or any(needed in text for needed in needs):
+            spans += (match.span() for match in pattern.finditer(text))
     spans += email_spans(text)
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        end = start + len(text[start:end].rstrip(_TAIL))
-        if end > start:
-            out.append((start, end))
+        kept = len(text[start:end].rstrip(_TAIL))
+        if kept:
+            out.append((start, start + kept))
     return out
 
 

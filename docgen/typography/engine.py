@@ -5,10 +5,15 @@ A rule reads the whole stream of one paragraph as a single string and proposes e
 a piece that is not text (code, images…), and spreads the others over the pieces.
 
 Cost: everything here is linear (or n log n) in the length of the stream. A rule's regex
-runs once per pass; the protected spans are found only when a rule has a real edit to
-check and the text changed since they were last found; edits are located by binary search
-over the pieces and applied by joining slices, never by rebuilding a string per edit.
-Passes stop as soon as one changes nothing, and there are at most ``MAX_PASSES``.
+runs once per pass; edits are located by binary search over the pieces and applied by
+joining slices, never by rebuilding a string per edit; passes stop as soon as every rule
+has seen the current text without changing it, and there are at most ``MAX_PASSES``.
+
+The protected spans are found once per state of the text, when a rule first needs them,
+and not again until a rule has changed the text. They cannot be found once per stream and
+kept: an edit can change what is protected. In "https://x.fr/!..." the "!" ends the URL
+(sentence punctuation), but once "..." becomes "…" the URL runs to the "…" and the "!" is
+part of it; keeping the first spans would put a space before that "!".
 """
 
 from __future__ import annotations
@@ -69,11 +74,22 @@ Rule = Callable[[str, Protected], list[Edit]]
 
 
 def regex_rule(
-    pattern: re.Pattern[str], new: str, group: int | str = 0, *, right: bool = True
+    pattern: re.Pattern[str],
+    new: str,
+    group: int | str = 0,
+    *,
+    right: bool = True,
+    needs: tuple[str, ...] = (),
 ) -> Rule:
-    """A rule replacing ``group`` of every match of ``pattern`` by ``new``."""
+    """A rule replacing ``group`` of every match of ``pattern`` by ``new``.
+
+    ``needs``: strings one of which every match contains; a text holding none of them is
+    not scanned (a shortcut, it changes no result).
+    """
 
     def rule(text: str, protected: Protected) -> list[Edit]:
+        if needs and not any(needed in text for needed in needs):
+            return []
         return [Edit(m.start(group), m.end(group), new, right) for m in pattern.finditer(text)]
 
     return rule
@@ -93,20 +109,31 @@ def run_rules(pieces: Sequence[Piece], rules: Sequence[Rule]) -> list[str]:
     One pass is almost always enough, but rules can wake each other up (a quote turned
     into « changes what its straight neighbour looks like), so passes repeat until nothing
     changes: the result is then a fixed point, which is what makes ``apply`` idempotent.
+
+    The check ends as soon as every rule has run once on the current text without changing
+    it, mid-pass if need be: a rule that changed nothing would change nothing again on the
+    same text, so the rest of that pass could only confirm it. Each pass is linear in the
+    length of the stream and there are at most ``MAX_PASSES``.
     """
     texts = [piece.text for piece in pieces]
     editable = [piece.editable for piece in pieces]
     joined = "".join(texts)
     protected = Protected(joined)
+    quiet = 0  # rules run in a row on the current text, each changing nothing
     for _ in range(MAX_PASSES):
         before = texts
         for rule in rules:
+            if quiet == len(rules):
+                return texts
             edits = rule(joined, protected)
-            if not edits:
+            fixed = _apply_edits(texts, editable, joined, edits, protected) if edits else texts
+            if fixed is texts:
+                quiet += 1
                 continue
-            texts = _apply_edits(texts, editable, joined, edits, protected)
+            quiet = 0
+            texts = fixed
             changed = "".join(texts)
-            if changed != joined:
+            if changed != joined:  # the spans depend on the text only
                 joined, protected = changed, Protected(changed)
         if texts == before:
             break
