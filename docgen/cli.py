@@ -145,7 +145,8 @@ def build(
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def check(sources: tuple[Path, ...], quiet: bool) -> None:
-    """Validate SOURCES (default: every article in source/) without rendering."""
+    """Validate SOURCES (default: every article in source/) as a build would, without
+    rendering: every translation, stale translations, each format's requirements."""
     from .api import check as run_check
     from .api import sources_of
     from .project import load_project
