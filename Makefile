@@ -23,6 +23,7 @@ lint:
 
 bench: setup-test
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_typography.py
 
 clean:
 	rm -rf output/*/ .pytest_cache .mypy_cache .ruff_cache

@@ -7,9 +7,7 @@ Expected strings spell the special spaces as escapes so that a reader can see th
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -581,13 +579,6 @@ KB = 1000
 _SMALL = 10 * KB
 """The size of the linear baseline each shape is timed against."""
 
-_SLACK = 3
-"""How far above linear (time proportional to size) a shape may go before the test fails.
-
-Linear time gives a ratio near 1 (below, as fixed costs weigh more on a small text);
-quadratic time gives the size ratio itself, 10 or 20 here: well beyond.
-"""
-
 _TAIL = " Quoi ? 5%"
 _TAIL_FR = " Quoi\u202f? 5\u00a0%"
 _TAIL_EN = " Quoi? 5%"
@@ -661,43 +652,24 @@ def _plain(inlines: tuple[Inline, ...]) -> str:
 
 @dataclass(frozen=True)
 class _Run:
-    """One shape at full size: what the rules made of it, and how long they took."""
+    """One shape at full size and what the rules made of it."""
 
     text: str
     fr: str
     en: str
     paragraph: str  # French, through apply() and many nodes
-    seconds: float
-    baseline: float  # the same work on _SMALL characters of the same shape
-
-
-def _timed(text: str) -> tuple[float, tuple[str, str, str]]:
-    """Seconds taken by French, English and French-through-apply(), and their results."""
-    gc.collect()
-    gc.disable()  # a collection would bill this run for garbage made elsewhere
-    try:
-        start = time.perf_counter()
-        fr = fix_text(text, "fr")
-        en = fix_text(text, "en")
-        paragraph = _plain(_first_paragraph(apply(_document((_chunked(text),)))))
-        return time.perf_counter() - start, (fr, en, paragraph)
-    finally:
-        gc.enable()
-
-
-def _baseline(unit: str) -> float:
-    return min(_timed(_run_of(unit, _SMALL) + _TAIL)[0] for _ in range(3))
 
 
 @pytest.fixture(scope="module")
 def untrusted() -> dict[str, _Run]:
-    """Every shape run once at full size, and timed against its 10 KB baseline."""
+    """Every shape run once at full size. Their speed against a small baseline is measured
+    by ``bench/bench_typography.py``, not asserted here: the suite runs on shared machines;
+    a quadratic rule would still make this fixture take minutes instead of seconds."""
     runs: dict[str, _Run] = {}
     for name, (unit, size, _, _) in _SHAPES.items():
-        baseline = _baseline(unit)
         text = _run_of(unit, size) + _TAIL
-        seconds, (fr, en, paragraph) = _timed(text)
-        runs[name] = _Run(text, fr, en, paragraph, seconds, baseline)
+        paragraph = _plain(_first_paragraph(apply(_document((_chunked(text),)))))
+        runs[name] = _Run(text, fix_text(text, "fr"), fix_text(text, "en"), paragraph)
     return runs
 
 
@@ -716,27 +688,6 @@ def test_untrusted_input_is_fixed(untrusted: dict[str, _Run], name: str) -> None
     assert run.paragraph == run.fr
     assert fix_text(run.fr, "fr") == run.fr
     assert fix_text(run.en, "en") == run.en
-
-
-def test_untrusted_input_takes_linear_time(untrusted: dict[str, _Run]) -> None:
-    """Each shape at full size takes at most ``_SLACK`` × linear time (measured, not fixed).
-
-    Linear time is the 10 KB baseline of the same shape, scaled by the size ratio, all
-    measured in this run, so the test holds on a slow machine too. A shape over the bound
-    is measured once more before failing: a busy machine can stall any one measurement.
-    """
-    report: list[str] = []
-    for name, run in untrusted.items():
-        unit, size = _SHAPES[name][:2]
-        ratio = run.seconds / run.baseline / (size / _SMALL)
-        if ratio > _SLACK:
-            seconds = min(run.seconds, _timed(run.text)[0])
-            ratio = seconds / max(run.baseline, _baseline(unit)) / (size / _SMALL)
-        if ratio > _SLACK:
-            report.append(
-                f"{name}: {run.seconds:.3f} s for {size} characters, {ratio:.1f} × linear"
-            )
-    assert not report, "\n".join(report)
 
 
 def test_protected_spans_follow_the_edits() -> None:
