@@ -317,9 +317,6 @@ class PartialDate:
                 parts.append(f"{self.day:02d}")
         return "-".join(parts)
 
-    def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month or 0, self.day or 0)
-
 
 @dataclass(frozen=True)
 class Author:

@@ -187,10 +187,6 @@ class _Report:
         title = (Text(label(key, self.lang)),)
         self.writer.heading(self.body, title, self.ctx, level=1, anchor=anchor)
 
-    def last(self) -> Element:
-        """The last block written so far (the body's w:sectPr stays after it)."""
-        return cast(Element, self.body.container[-2])
-
     def new_page_after(self, block: Element) -> None:
         """Start what follows ``block`` on a new page: page-break-before on the next
         paragraph, so that no empty paragraph is left at the top of the page."""
