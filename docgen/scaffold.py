@@ -140,7 +140,12 @@ def init(folder: Path) -> list[Path]:
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")
         files[gitignore] = GITIGNORE
-    return sorted(files)
+    from .i18n import accept
+
+    # The example's translation is accepted as written, so that editing the French text
+    # shows at once what stale translations look like.
+    record = accept(folder / "source" / "example.md")
+    return sorted([*files, record])
 
 
 @dataclass(frozen=True)

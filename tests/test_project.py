@@ -53,6 +53,15 @@ def test_init_then_build_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "summary.pdf",
     ]
     assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n"
+    assert (tmp_path / "pack" / "source" / "example.i18n.yml").is_file()
+    example = tmp_path / "pack" / "source" / "example.md"
+    example.write_text(
+        example.read_text(encoding="utf-8").replace("Première partie", "Partie un"),
+        encoding="utf-8",
+    )
+    code, out = run("check")
+    assert code == 2 and "stale" in out
+    assert run("i18n", "accept", "example")[0] == 0
     code, out = run("init", ".")
     assert code == 2 and "already a docgen project" in out
 
