@@ -1,7 +1,8 @@
 """The library's use cases — load, check, build — that the CLI and scripts call.
 
 Orchestration only: reading is ``source``, the transforms are ``typography``, drawing is the
-renderers'. Each article is loaded once per language and handed to every renderer.
+renderers'. Each article is loaded once per language, checked (``prepare``), and then
+handed to every renderer; the stale-translation check reads the article again itself.
 """
 
 from __future__ import annotations

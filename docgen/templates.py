@@ -28,9 +28,10 @@ from .renderers.html import HtmlWriter
 def environment(project: Project) -> jinja2.Environment:
     """A sandboxed environment over the project's template search path.
 
-    Cached per search path: Jinja compiles each template once per environment, and a build
-    renders the same templates for every article and language (its loader still notices a
-    template edited on disk).
+    Cached per search path: Jinja compiles each template once per environment, so a process
+    that renders many documents (a build with ``time_limit = 0``, the tests, the benchmarks)
+    compiles each template once; a build's forked renders each compile their own. The
+    loader still notices a template edited on disk.
     """
     return _environment(project.template_dirs, project.allow_raw_html)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from docgen.model import Block, Paragraph, Section, plain_text
+
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "source" / "maroc-kazakhstan.md"
 SHARED = REPO.parent / "shared"
@@ -20,6 +22,20 @@ date: 2026-03-14
 lang: fr
 ---
 """
+
+
+def reading_order(blocks: tuple[Block, ...], headings: bool = True) -> list[str]:
+    """The plain text of every section title (unless ``headings`` is false) and paragraph,
+    in reading order: what every output must show, in this order."""
+    found: list[str] = []
+    for block in blocks:
+        if isinstance(block, Section):
+            if headings:
+                found.append(plain_text(block.title))
+            found.extend(reading_order(block.children, headings))
+        elif isinstance(block, Paragraph):
+            found.append(plain_text(block.children))
+    return found
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ import pytest
 from pypdf import PdfReader
 
 from docgen import api
-from docgen.model import Paragraph, Section, iter_sections, plain_text
+from docgen.model import iter_sections, plain_text
 from docgen.options import RenderOptions
 from docgen.project import load_project
 from docgen.renderers import pdf
 
-from .conftest import ARTICLE, REPO
+from .conftest import ARTICLE, REPO, reading_order
 
 
 def options_for(tmp_path: Path) -> RenderOptions:
@@ -83,18 +83,7 @@ def body_text(pdf_path: Path) -> str:
 
 def test_pdf_text_holds_every_heading_and_paragraph_in_order(brief: Path) -> None:
     text = body_text(brief)
-    doc = api.load(ARTICLE)
-    expected: list[str] = []
-
-    def walk(blocks: tuple[object, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, Section):
-                expected.append(plain_text(block.title))
-                walk(block.children)
-            elif isinstance(block, Paragraph):
-                expected.append(plain_text(block.children))
-
-    walk(doc.body)
+    expected = reading_order(api.load(ARTICLE).body)
     assert len(expected) == 2 + 9 + 12  # intro, headings, section paragraphs
     position = 0
     for piece in expected:

@@ -53,6 +53,8 @@ from docgen.renderers.docx import REQUIRED_STYLES, render
 from docgen.resources import image_problems
 from docgen.source import load
 
+from .conftest import reading_order
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source" / "maroc-kazakhstan.md"
 REFERENCE = ROOT / "templates" / "report" / "reference.docx"
@@ -334,16 +336,7 @@ def test_timeline_is_a_table_with_a_header_row(report: Path) -> None:
 
 
 def test_every_body_paragraph_is_in_the_report_in_order(report: Path, article: Document) -> None:
-    expected: list[str] = []
-
-    def walk(blocks: tuple[Block, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                expected.append(normal(plain_text(block.children)))
-            elif isinstance(block, Section):
-                walk(block.children)
-
-    walk(article.body)
+    expected = [normal(text) for text in reading_order(article.body, headings=False)]
     assert len(expected) > 10
     found = texts(report)
     position = 0

@@ -13,13 +13,12 @@ from pypdf import PdfReader
 
 from docgen import api
 from docgen.labels import LABELS
-from docgen.model import Paragraph, Section, plain_text
 from docgen.options import RenderOptions
 from docgen.project import load_project
 from docgen.renderers import docx as docx_renderer
 from docgen.renderers import pdf
 
-from .conftest import ARTICLE, REPO
+from .conftest import ARTICLE, REPO, reading_order
 from .test_brief import body_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -63,17 +62,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
 def test_same_paragraphs_in_the_same_order(outputs: tuple[str, str], tmp_path: Path) -> None:
     (brief_pdf,) = pdf.render(api.load(ARTICLE), RenderOptions(load_project(REPO), tmp_path))
     brief, report = fold(body_text(brief_pdf)), fold(outputs[1])
-    pieces: list[str] = []
-
-    def walk(blocks: tuple[object, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, Section):
-                pieces.append(plain_text(block.title))
-                walk(block.children)
-            elif isinstance(block, Paragraph):
-                pieces.append(plain_text(block.children))
-
-    walk(api.load(ARTICLE).body)
+    pieces = reading_order(api.load(ARTICLE).body)
     for text in (brief, report):
         position = 0
         for piece in pieces:

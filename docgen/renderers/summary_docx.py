@@ -81,6 +81,16 @@ def _shade(cell: Any, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
+def _bold_run(para: Any, text: str, size: float, font: str, color: RGBColor) -> Any:
+    """A bold run in the heading font: labels, numbers, dates and the marking."""
+    run = para.add_run(text)
+    run.bold = True
+    run.font.size = Pt(size)
+    run.font.name = font
+    run.font.color.rgb = color
+    return run
+
+
 def _label_row(
     table: Any, texts: tuple[str, ...], langs: tuple[str, str], color: RGBColor, font: str
 ) -> None:
@@ -89,12 +99,7 @@ def _label_row(
         para = cell.paragraphs[0]
         para.paragraph_format.space_before = Pt(4)
         para.paragraph_format.space_after = Pt(1)
-        run = para.add_run(text.upper())
-        run.bold = True
-        run.font.size = Pt(7.5)
-        run.font.name = font
-        run.font.color.rgb = color
-        _set_lang(run, lang)
+        _set_lang(_bold_run(para, text.upper(), 7.5, font, color), lang)
 
 
 _SANS_ROWS = ("title", "subtitle", "author", "date", "contact")
@@ -115,11 +120,7 @@ def _content_row(table: Any, row: Row, number: int, palette: _Palette) -> None:
         if content.lead:
             lead_text = content.lead + "  "
         if lead_text:
-            lead = para.add_run(lead_text)
-            lead.bold = True
-            lead.font.size = Pt(8)
-            lead.font.name = palette.heading_font
-            lead.font.color.rgb = palette.accent
+            lead = _bold_run(para, lead_text, 8, palette.heading_font, palette.accent)
             _set_lang(lead, content.lang)
         run = para.add_run(content.text)
         _set_lang(run, content.lang)
@@ -156,11 +157,7 @@ def _marking(
         para.text = ""
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if text:
-            run = para.add_run(text)
-            run.bold = True
-            run.font.size = Pt(7.5)
-            run.font.name = palette.heading_font
-            run.font.color.rgb = palette.marking
+            _bold_run(para, text, 7.5, palette.heading_font, palette.marking)
 
 
 def _set_properties(document: Any, doc: Document, langs: tuple[str, str]) -> None:
