@@ -25,10 +25,11 @@ from pathlib import Path
 import weasyprint
 
 from docgen import api
+from docgen.editions import ArticleEdition
+from docgen.formats.html.context import article_html
+from docgen.formats.pdf.weasy import PolicyFetcher
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import docx, pdf
-from docgen.renderers.weasy import PolicyFetcher
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "source" / "maroc-kazakhstan.md"
@@ -62,12 +63,19 @@ def main() -> None:
     args = parser.parse_args()
     project = load_project(REPO)
     out = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
-    options = RenderOptions(project, out)
-    html = pdf.brief_html(api.load(ARTICLE), options)
+    options = RenderOptions(project)
+    edition = api.edition_of(api.load(ARTICLE), "brief", project)
+    assert isinstance(edition, ArticleEdition)
+    html = article_html(edition, options)
     (out / "brief.html").write_text(html, encoding="utf-8")
 
+    def render(product: str, fmt: str) -> None:
+        edition = api.edition_of(api.load(ARTICLE), product, project)
+        for output in api.render(edition, fmt, options).outputs:
+            (out / output.name).write_bytes(output.data)
+
     def docgen_brief() -> None:
-        pdf.render(api.load(ARTICLE), RenderOptions(project, out))
+        render("brief", "pdf")
 
     def weasyprint_alone() -> None:
         fetcher = PolicyFetcher(project.readable_roots)
@@ -76,7 +84,7 @@ def main() -> None:
         ).write_pdf(out / "weasy.pdf", pdf_tags=True)
 
     def docgen_report() -> None:
-        docx.render(api.load(ARTICLE), RenderOptions(project, out))
+        render("report", "docx")
 
     docgen_brief()  # warm caches (fonts, imports, templates) for both sides
     weasyprint_alone()
@@ -112,8 +120,8 @@ def main() -> None:
         "docgen",
         "build",
         str(ARTICLE),
-        "-f",
-        "pdf",
+        "-p",
+        "brief",
         "-q",
         "-o",
         str(out / "cli"),
@@ -122,7 +130,8 @@ def main() -> None:
     docgen_mem = peak_rss_mib(docgen_cli)
     weasy_mem = peak_rss_mib(weasy_cli)
     print(
-        f"peak memory: docgen build -f pdf {docgen_mem:.0f} MiB, weasyprint CLI {weasy_mem:.0f} MiB"
+        f"peak memory: docgen build -p brief {docgen_mem:.0f} MiB,"
+        f" weasyprint CLI {weasy_mem:.0f} MiB"
         f" (ratio {docgen_mem / weasy_mem:.2f})"
     )
     shutil.rmtree(out)

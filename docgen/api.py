@@ -1,25 +1,28 @@
 """The library's use cases — load, check, build — that the CLI and scripts call.
 
-Orchestration only: reading is ``source``, the transforms are ``typography``, drawing is the
-renderers'. Each article is loaded once per language, checked (``prepare``), and then
-handed to every renderer; the stale-translation check reads the article again itself.
+Orchestration only: reading is ``source``, the transforms are ``typography``, the
+editions are ``editions``', drawing is the format backends'. Each article is loaded once
+per language and checked (``prepare``); then every (product, format, language) is rendered
+to bytes, and an article's outputs are written together once all of them succeeded.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import renderers, source
+from . import formats, products, source
 from .accessibility import missing_alt_text
-from .bilingual import untranslated
+from .editions import Edition, build_edition
+from .editions.sheet import untranslated
 from .errors import DocgenError, Location, Problem
+from .formats import RenderResult
 from .i18n import stale_units
 from .model import Document
 from .options import RenderOptions
-from .output import safe_output_dir
+from .output import safe_output_dir, write_atomic
 from .project import Project, load_project
 from .resources import image_problems
 from .theme import load_theme
@@ -100,7 +103,7 @@ class Prepared:
 def prepare(
     paths: Sequence[str | Path],
     project: Project,
-    formats: Sequence[str],
+    chosen: Sequence[str],
     languages: Sequence[str],
     *,
     draft: bool = False,
@@ -110,7 +113,7 @@ def prepare(
 
     Everything a build can refuse is found here, for all articles at once: source errors,
     the image policy, missing translations (errors unless ``draft``), stale translations
-    (errors under ``strict``), each format's own checks. Raises ``DocgenError`` listing
+    (errors under ``strict``), each product's own checks. Raises ``DocgenError`` listing
     every error; returns the prepared articles and the warnings.
     """
     prepared: list[Prepared] = []
@@ -124,8 +127,8 @@ def prepare(
                     by_lang[lang], more = load_with_warnings(path, lang, project)
                     found += more + _severity(untranslated(doc, (lang,)), draft)
             found += stale_units(path, severity="error" if strict else "warning")
-            for name in formats:
-                found += renderers.get(name).checks(doc, project, draft)
+            for name in chosen:
+                found += products.get(name).checks(doc, project, draft)
         except DocgenError as exc:
             problems.extend(exc.problems)
             continue
@@ -143,14 +146,39 @@ def _severity(problems: list[Problem], draft: bool) -> list[Problem]:
     return [Problem(p.location, p.message, severity) for p in problems]
 
 
-def _formats(project: Project, formats: Sequence[str]) -> list[str]:
-    chosen = list(formats or project.formats or renderers.names())
-    for name in chosen:
-        if name not in renderers.names():
+def selection(
+    project: Project, chosen_products: Sequence[str] = (), chosen_formats: Sequence[str] = ()
+) -> list[tuple[products.ProductInfo, str]]:
+    """The (product, format) pairs to build: those asked on the command line, else those
+    ``docgen.toml`` names, else every product in its default formats. ``summary``, a
+    format name of docgen 0.1, stands for the sheet product."""
+    wanted_products = list(chosen_products or project.products)
+    wanted_formats: list[str] = []
+    asked = list(chosen_formats or project.formats)
+    if any(name in products.ALIASES for name in asked):
+        wanted_products += [products.LEGACY_FORMATS.get(name, name) for name in asked]
+    else:
+        wanted_formats = asked
+    for name in wanted_products:
+        if name not in products.names():
             raise DocgenError.at(
-                Path("--format"), f"unknown format {name!r}; known: {', '.join(renderers.names())}"
+                Path("--product"),
+                f"unknown product {name!r}; known: {', '.join(products.names())}",
             )
-    return chosen
+    for name in wanted_formats:
+        if name not in formats.names():
+            raise DocgenError.at(
+                Path("--format"), f"unknown format {name!r}; known: {', '.join(formats.names())}"
+            )
+    pairs = products.select(wanted_products, wanted_formats)
+    if not pairs:
+        among = ", ".join(wanted_products)
+        raise DocgenError.at(
+            Path("--format"),
+            f"no product offers {' or '.join(wanted_formats)}"
+            + (f" among {among}" if among else ""),
+        )
+    return pairs
 
 
 def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
@@ -161,16 +189,27 @@ def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> l
     """
     project = project or load_project()
     load_theme(project)
-    _prepared, warnings = prepare(
-        paths, project, _formats(project, ()), ["all"], draft=False, strict=True
-    )
+    chosen = list(dict.fromkeys(p.name for p, _ in selection(project)))
+    _prepared, warnings = prepare(paths, project, chosen, ["all"], draft=False, strict=True)
     return warnings
+
+
+def edition_of(doc: Document, product: str, project: Project, *, draft: bool = False) -> Edition:
+    """The edition of ``doc`` as ``product``, ready for any format backend."""
+    info = products.get(product)
+    return build_edition(info.edition, product, doc, languages=project.languages, draft=draft)
+
+
+def render(edition: Edition, fmt: str, options: RenderOptions) -> RenderResult:
+    """One edition in one format, in this process (no time limit): bytes and warnings."""
+    return formats.get(fmt).load()(edition, options)
 
 
 def build(
     paths: Sequence[str | Path] = (),
     *,
     formats: Sequence[str] = (),
+    products: Sequence[str] = (),
     languages: Sequence[str] = (),
     output: str | Path | None = None,
     project: Project | None = None,
@@ -179,51 +218,53 @@ def build(
     strict: bool = False,
     on_file: Callable[[Path], None] | None = None,
 ) -> BuildResult:
-    """Build articles into ``output/<stem>/``: every format and language asked for.
+    """Build articles into ``output/<stem>/``: every product and format asked for.
 
     Every article is loaded and checked in every language before anything is written
-    (``prepare``), so a bad source never leaves a half-built set of outputs.
+    (``prepare``); an article's outputs are all rendered before the first of them is
+    written, so a failure never leaves a mixed set on disk.
     """
     started = time.perf_counter()
     project = project or load_project()
-    chosen = _formats(project, formats)
+    pairs = selection(project, products, formats)
+    chosen = list(dict.fromkeys(product.name for product, _ in pairs))
     output_root = Path(output).resolve() if output else project.output_dir
     theme = load_theme(project)
     prepared, warnings = prepare(
         paths, project, chosen, languages or project.languages, draft=draft, strict=strict
     )
     result = BuildResult(warnings=warnings)
+    options = RenderOptions(project, draft=draft, pdf_variant=pdf_variant, theme=theme)
     for item in prepared:
         target_dir = safe_output_dir(output_root, item.doc.stem)
-        options = RenderOptions(
-            project, target_dir, draft=draft, pdf_variant=pdf_variant, theme=theme
-        )
-        for name in chosen:
-            info = renderers.get(name)
-            render = info.load()  # imported here, before the fork, so each render reuses it
-            targets = list(item.by_lang.values()) if info.per_language else [item.doc]
+        outputs: list[tuple[Path, bytes]] = []
+        for product, fmt in pairs:
+            backend = _backend(fmt)
+            targets = list(item.by_lang.values()) if product.per_language else [item.doc]
             for target_doc in targets:
-                written, found = run_limited(
-                    _render_collecting,
-                    (render, target_doc, replace(options, warnings=[])),
+                edition = edition_of(target_doc, product.name, project, draft=draft)
+                rendered: RenderResult = run_limited(
+                    backend,
+                    (edition, options),
                     project.time_limit,
-                    target_dir,
+                    target_dir / product.output_name(target_doc.lang, fmt),
                     item.doc.path,
                 )
-                result.warnings.extend(found)
-                for path in written:
-                    result.files.append(path)
-                    if on_file:
-                        on_file(path)
+                result.warnings.extend(rendered.warnings)
+                outputs.extend((target_dir / out.name, out.data) for out in rendered.outputs)
+        for path, data in outputs:
+            write_atomic(path, lambda temp, data=data: temp.write_bytes(data))  # type: ignore[misc]
+            result.files.append(path)
+            if on_file:
+                on_file(path)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _render_collecting(
-    render: renderers.RenderFunction, doc: Document, options: RenderOptions
-) -> tuple[list[Path], list[Problem]]:
-    """One render, returning its warnings with its files (it may run in a child process)."""
-    return render(doc, options), options.warnings
+def _backend(fmt: str) -> formats.RenderFunction:
+    """The format's render function, imported here, before any fork, so that every render
+    reuses the loaded libraries."""
+    return formats.get(fmt).load()
 
 
 def _languages(doc: Document, requested: Sequence[str]) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, renderers
+from . import __version__, formats, products
 from .errors import DocgenError, Problem, display_path
 from .options import PDF_VARIANTS
 
@@ -79,8 +79,19 @@ def main(debug: bool) -> None:
     "-f",
     "formats",
     multiple=True,
-    type=click.Choice(renderers.names()),
-    help="Output format (repeatable); default: docgen.toml's formats, else every format.",
+    type=click.Choice([*formats.names(), *products.ALIASES]),
+    help="Output format (repeatable): every chosen product's files of that type;"
+    " default: docgen.toml's formats, else each product's own. 'summary' means"
+    " --product sheet.",
+)
+@click.option(
+    "--product",
+    "-p",
+    "product_names",
+    multiple=True,
+    type=click.Choice(products.names()),
+    help="Product to build (repeatable): brief (PDF), report (Word), sheet (bilingual,"
+    " PDF and Word); default: docgen.toml's products, else all.",
 )
 @click.option(
     "--lang",
@@ -111,6 +122,7 @@ def main(debug: bool) -> None:
 def build(
     sources: tuple[Path, ...],
     formats: tuple[str, ...],
+    product_names: tuple[str, ...],
     languages: tuple[str, ...],
     output: Path | None,
     draft: bool,
@@ -128,6 +140,7 @@ def build(
     result = run_build(
         sources,
         formats=formats,
+        products=product_names,
         languages=languages,
         output=output,
         draft=draft,

@@ -135,7 +135,7 @@ class _Builder:
                 out.append(block)
         return out
 
-    def block(self, node: SyntaxTreeNode, depth: int) -> Block | None:  # noqa: PLR0911
+    def block(self, node: SyntaxTreeNode, depth: int) -> Block | None:
         line = self.line_of(node)
         if not self.check_depth(depth, line):
             return None
@@ -221,7 +221,7 @@ class _Builder:
             out.extend(self.inline(node, depth, line))
         return _merge_text(out)
 
-    def inline(self, node: SyntaxTreeNode, depth: int, line: int) -> list[Inline]:  # noqa: PLR0911
+    def inline(self, node: SyntaxTreeNode, depth: int, line: int) -> list[Inline]:
         kind = node.type
         if kind == "text":
             return [Text(node.content)]

@@ -1,17 +1,24 @@
-"""The format-neutral document model every renderer reads.
+"""The format-neutral document model every backend reads, and the ways to walk it.
 
 Frozen dataclasses, no HTML and no render methods: the loader builds it once, transforms
-(typography, numbering) return new trees, and each renderer walks it in its own way. Block
-and inline nodes carry the source line they came from so that later stages (translation
-units, warnings) can point back into the source.
+(typography, numbering) return new trees. Block and inline nodes carry the source line
+they came from so that later stages (translation units, warnings) can point back into the
+source.
+
+One walking contract: every walker — here, in the backends, in typography and translation
+— is a ``match`` over the node types ending in ``case _: assert_never(node)``, so strict
+mypy names every walker that forgets a new node type. Checks that only need to *find*
+nodes use the generic ``iter_nodes`` and ``iter_images`` below; transforms that rewrite
+text use ``map_inlines``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import assert_never
 
 # --------------------------------------------------------------------------- positions
 
@@ -412,19 +419,122 @@ def iter_sections(blocks: tuple[Block, ...]) -> Iterator[Section]:
             yield from iter_sections(block.children)
 
 
+# --------------------------------------------------------------------------- walking
+
+Node = Block | Inline
+
+
+def iter_nodes(blocks: Iterable[Block], line: int = 0) -> Iterator[tuple[Node, int]]:
+    """Every block and inline under ``blocks`` — section titles, list items' blocks,
+    table cells, figure images and captions included — depth first in reading order,
+    each with the source line of the block that holds it."""
+    for block in blocks:
+        here = block.line or line
+        yield block, here
+        match block:
+            case Paragraph() | Heading():
+                yield from _inline_nodes(block.children, here)
+            case Section():
+                yield from _inline_nodes(block.title, here)
+                yield from iter_nodes(block.children, here)
+            case BulletList() | OrderedList():
+                for item in block.items:
+                    yield from iter_nodes(item.children, item.line or here)
+            case BlockQuote():
+                yield from iter_nodes(block.children, here)
+            case Figure():
+                yield from _inline_nodes((block.image, *block.caption), here)
+            case Table():
+                for row in (block.header, *block.rows):
+                    for cell in row:
+                        yield from _inline_nodes(cell.children, here)
+            case CodeBlock() | ThematicBreak() | RawBlock():
+                pass
+            case _:
+                assert_never(block)
+
+
+def _inline_nodes(inlines: Iterable[Inline], line: int) -> Iterator[tuple[Node, int]]:
+    for node in inlines:
+        yield node, line
+        match node:
+            case Emphasis() | Strong() | Strikethrough() | Link():
+                yield from _inline_nodes(node.children, line)
+            case Text() | Code() | Image() | LineBreak() | FootnoteRef() | RawInline():
+                pass
+            case _:
+                assert_never(node)
+
+
+def document_blocks(doc: Document) -> tuple[Block, ...]:
+    """The body's blocks, then every footnote's: all the text a document holds."""
+    return doc.body + tuple(block for note in doc.footnotes for block in note.children)
+
+
+def iter_images(doc: Document) -> Iterator[tuple[Image, int]]:
+    """Every image of the body and footnotes — in headings and table cells too — with the
+    source line of its block: the one list the image policy and the alt-text check see."""
+    for node, line in iter_nodes(document_blocks(doc)):
+        if isinstance(node, Image):
+            yield node, line
+
+
+InlineMap = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
+
+
+def map_inlines(blocks: tuple[Block, ...], fn: InlineMap) -> tuple[Block, ...]:
+    """A copy of ``blocks`` with ``fn`` applied to every run of inlines: paragraphs,
+    headings, section titles, table cells (each cell its own run), figure captions, and a
+    figure's image (a run of one). Code and raw blocks come back as they are."""
+    return tuple(_map_block(block, fn) for block in blocks)
+
+
+def _map_block(block: Block, fn: InlineMap) -> Block:
+    match block:
+        case Paragraph() | Heading():
+            return replace(block, children=fn(block.children))
+        case Section():
+            return replace(block, title=fn(block.title), children=map_inlines(block.children, fn))
+        case BulletList() | OrderedList():
+            items = tuple(
+                replace(item, children=map_inlines(item.children, fn)) for item in block.items
+            )
+            return replace(block, items=items)
+        case BlockQuote():
+            return replace(block, children=map_inlines(block.children, fn))
+        case Figure():
+            (image,) = fn((block.image,))
+            assert isinstance(image, Image), "an inline map must keep a figure's image"
+            return replace(block, image=image, caption=fn(block.caption))
+        case Table():
+            return replace(
+                block,
+                header=tuple(TableCell(fn(cell.children)) for cell in block.header),
+                rows=tuple(tuple(TableCell(fn(c.children)) for c in row) for row in block.rows),
+            )
+        case CodeBlock() | ThematicBreak() | RawBlock():
+            return block
+        case _:
+            assert_never(block)
+
+
 def plain_text(inlines: tuple[Inline, ...], footnotes: bool = True) -> str:
     """The text of inline nodes, markup dropped (for bookmarks, TOC entries, metadata);
     footnote calls print as their number unless ``footnotes`` is false."""
     out: list[str] = []
     for node in inlines:
-        if isinstance(node, (Text, Code, RawInline)):
-            out.append(node.text)
-        elif isinstance(node, (Emphasis, Strong, Strikethrough, Link)):
-            out.append(plain_text(node.children, footnotes))
-        elif isinstance(node, Image):
-            out.append(node.alt)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-        elif isinstance(node, FootnoteRef) and footnotes:
-            out.append(str(node.number))
+        match node:
+            case Text() | Code() | RawInline():
+                out.append(node.text)
+            case Emphasis() | Strong() | Strikethrough() | Link():
+                out.append(plain_text(node.children, footnotes))
+            case Image():
+                out.append(node.alt)
+            case LineBreak():
+                out.append(" ")
+            case FootnoteRef():
+                if footnotes:
+                    out.append(str(node.number))
+            case _:
+                assert_never(node)
     return "".join(out)

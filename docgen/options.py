@@ -1,11 +1,9 @@
-"""What a renderer is told besides the document: where to write, and how."""
+"""What a format backend is told besides the edition: the project, theme and variants."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from .errors import Problem
 from .project import Project
 from .theme import DEFAULT, Theme
 
@@ -28,16 +26,10 @@ Kept here, not read from WeasyPrint, so that ``docgen --help`` does not import i
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """Options shared by every renderer.
-
-    ``target_dir`` is the article's own output folder (``output/<stem>/``). Renderers append
-    non-fatal problems (a refused image, a missing alt text) to ``warnings``; the build
-    reports them after writing.
-    """
+    """Options shared by every format backend. Backends return their outputs and warnings
+    (``docgen.formats.RenderResult``) and never write files themselves."""
 
     project: Project
-    target_dir: Path
     draft: bool = False
     pdf_variant: str | None = None
     theme: Theme = DEFAULT
-    warnings: list[Problem] = field(default_factory=list)

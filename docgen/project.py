@@ -32,6 +32,7 @@ class Project:
     templates_dir: Path
     config_path: Path | None = None
     formats: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     paper: str = "A4"
     allow_raw_html: bool = False
@@ -89,6 +90,7 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "output": (lambda v: isinstance(v, str) and bool(v), "a folder name"),
     "templates": (lambda v: isinstance(v, str) and bool(v), "a folder name"),
     "formats": (_is_text_list, "a list of format names"),
+    "products": (_is_text_list, "a list of product names"),
     "languages": (_is_text_list, 'a list of language codes, or ["all"]'),
     "paper": (lambda v: v in PAPER_SIZES, f"one of {', '.join(PAPER_SIZES)}"),
     "allow_raw_html": (lambda v: isinstance(v, bool), "true or false"),
@@ -144,17 +146,28 @@ def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem
 
 
 def _check_lists(settings: dict[str, Any], problem: Callable[[str, str], None]) -> None:
-    """The items of ``formats`` and ``languages``."""
+    """The items of ``formats``, ``products`` and ``languages``."""
+    from . import formats as format_registry
+    from . import products as product_registry
     from .frontmatter import LANG_CODE
-    from .renderers import names as format_names
 
+    known_formats = [*format_registry.names(), *product_registry.ALIASES]
     formats = settings.get("formats") or []
     if _is_text_list(formats):
         for fmt in formats:
-            if fmt not in format_names():
+            if fmt not in known_formats:
                 problem(
                     "formats",
-                    f"formats: unknown format {fmt!r}; known: " + ", ".join(format_names()),
+                    f"formats: unknown format {fmt!r}; known: " + ", ".join(known_formats),
+                )
+    products = settings.get("products") or []
+    if _is_text_list(products):
+        for name in products:
+            if name not in product_registry.names():
+                problem(
+                    "products",
+                    f"products: unknown product {name!r}; known: "
+                    + ", ".join(product_registry.names()),
                 )
     languages = settings.get("languages") or []
     if _is_text_list(languages):
@@ -178,6 +191,7 @@ def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> 
         templates_dir=(root / settings.get("templates", "templates")).resolve(),
         config_path=config_path,
         formats=tuple(settings.get("formats", ())),
+        products=tuple(settings.get("products", ())),
         languages=tuple(settings.get("languages", ())),
         paper=settings.get("paper", "A4"),
         allow_raw_html=bool(settings.get("allow_raw_html", False)),

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Location, Problem
-from .model import Document
+from .model import Document, iter_images
 from .project import Project
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -66,8 +66,6 @@ def resolve_local(src: str, base: Path, project: Project) -> Path | None:
 
 def image_problems(doc: Document, project: Project) -> list[Problem]:
     """Errors for images that break the policy; warnings for images that are missing."""
-    from .accessibility import iter_images  # the same walk finds images for both checks
-
     base = doc.path.parent
     problems: list[Problem] = []
     for image, line in iter_images(doc):

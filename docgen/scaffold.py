@@ -23,8 +23,11 @@ output = "output"
 # Folder of template overrides: a file here replaces the built-in of the same name
 # (see `docgen templates list`).
 templates = "templates"
-# Formats built by `docgen build` without --format: pdf, docx, summary.
-formats = ["pdf", "docx", "summary"]
+# Products built by `docgen build` without --product: brief, report, sheet.
+products = ["brief", "report", "sheet"]
+# Formats built without --format (pdf, docx); empty: each product's own
+# (brief: pdf, report: docx, sheet: pdf and docx).
+formats = []
 # Languages rendered without --lang ("all" for every translation); empty: the source's.
 languages = []
 # Paper size: "A4" or "Letter".

@@ -19,10 +19,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import TemplateError
+from .formats.html.writer import HtmlWriter
 from .labels import format_long_date, format_partial_date
 from .model import Localized, PartialDate
 from .project import Project
-from .renderers.html import HtmlWriter
 
 
 def environment(project: Project) -> jinja2.Environment:

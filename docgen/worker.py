@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocgenError, Location, Problem, RenderError
-from .output import TEMP_PREFIX
 
 
 class WorkerCrash(RuntimeError):
@@ -46,10 +45,11 @@ def run_limited(
     fn: Callable[..., Any],
     args: tuple[Any, ...],
     time_limit: float,
-    target_dir: Path,
+    output: Path,
     what: Path,
 ) -> Any:
-    """``fn(*args)`` in a child process; ``what`` names the source in a time-out error."""
+    """``fn(*args)`` in a child process; a time-out error names the source (``what``) and
+    the ``output`` being made. Renders write nothing, so a stopped one leaves nothing."""
     if time_limit <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return fn(*args)
     context = multiprocessing.get_context("fork")
@@ -61,19 +61,17 @@ def run_limited(
         if not receiver.poll(time_limit):
             process.kill()
             process.join()
-            _remove_temporaries(target_dir)
             raise RenderError(
                 Problem(
                     Location(what),
-                    f"rendering took longer than {time_limit:g} s and was stopped;"
-                    " previous outputs are intact",
+                    f"rendering {output.name} took longer than {time_limit:g} s and was"
+                    " stopped; previous outputs are intact",
                 )
             )
         try:
             status, payload = receiver.recv()
         except EOFError:
             process.join()
-            _remove_temporaries(target_dir)
             raise WorkerCrash(f"the render process died (exit code {process.exitcode})") from None
     finally:
         receiver.close()
@@ -96,9 +94,3 @@ def _error_types() -> list[type[DocgenError]]:
         found.append(cls)
         pending.extend(cls.__subclasses__())
     return found
-
-
-def _remove_temporaries(folder: Path) -> None:
-    if folder.is_dir():
-        for leftover in folder.glob(TEMP_PREFIX + "*"):
-            leftover.unlink(missing_ok=True)

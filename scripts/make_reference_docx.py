@@ -4,7 +4,7 @@ Run ``.venv/bin/python scripts/make_reference_docx.py`` after changing a style h
 who prefer Word or LibreOffice can instead restyle the generated file and save it (see
 docs/report.md). It starts from python-docx's default template, sets A4 pages with 2.2 cm
 margins, and (re)defines every style the renderer requires (``REQUIRED_STYLES`` in
-docgen/renderers/docx.py) in the PDF brief's palette: navy headings in Noto Sans, body in
+docgen/formats/docx/report.py) in the PDF brief's palette: navy headings in Noto Sans, body in
 Noto Serif, monospace in DejaVu Sans Mono (fonts shipped in templates/fonts/; the font table
 names generic families so Word substitutes a serif, a sans or a fixed font when missing).
 The body holds a specimen of each style, which the renderer discards.
@@ -26,8 +26,8 @@ from docx.shared import Mm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.renderers.docx import REQUIRED_STYLES  # noqa: E402
-from docgen.renderers.docx_notes import footnotes_part  # noqa: E402
+from docgen.formats.docx.notes import footnotes_part  # noqa: E402
+from docgen.formats.docx.report import REQUIRED_STYLES  # noqa: E402
 
 TARGET = ROOT / "templates" / "report" / "reference.docx"
 

@@ -15,13 +15,13 @@ from docgen import api
 from docgen.model import iter_sections, plain_text
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import pdf
+from tests.rendering import brief_html, render_pdf
 
 from .conftest import ARTICLE, REPO, reading_order
 
 
 def options_for(tmp_path: Path) -> RenderOptions:
-    return RenderOptions(load_project(REPO), tmp_path)
+    return RenderOptions(load_project(REPO))
 
 
 def squash(text: str) -> str:
@@ -33,7 +33,7 @@ def squash(text: str) -> str:
 
 def test_html_holds_metadata_and_sections(tmp_path: Path) -> None:
     doc = api.load(ARTICLE)
-    html = pdf.brief_html(doc, options_for(tmp_path))
+    html = brief_html(doc, options_for(tmp_path))
     assert '<html lang="fr">' in html
     assert '<meta name="author" content="Hassan Ammari">' in html
     assert '<meta name="dcterms.created" content="2025-12-01">' in html
@@ -48,7 +48,7 @@ def test_source_text_is_never_template_code(write_source: Callable[..., Path]) -
         front="---\ntitle: '{{ 7*7 }}'\nauthor: A\ndate: 2026-01-02\nlang: fr\n"
         "key_points: ['{{ config }}']\n---\n",
     )
-    html = pdf.brief_html(api.load(path), options_for(path.parent))
+    html = brief_html(api.load(path), options_for(path.parent))
     assert "49" not in html
     assert html.count("{{ 7*7 }}") >= 3 and "{{ config }}" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -58,7 +58,7 @@ def test_running_header_is_css_escaped(write_source: Callable[..., Path]) -> Non
     path = write_source(
         front="---\ntitle: 'a\"b} </style><b>'\nauthor: A\ndate: 2026-01-02\nlang: fr\n---\n"
     )
-    html = pdf.brief_html(api.load(path), options_for(path.parent))
+    html = brief_html(api.load(path), options_for(path.parent))
     style = html.split("<style>")[1].split("</style>")[0]
     assert "</style" not in style and '"a\\22 b} \\3c /style\\3e \\3c b\\3e "' in style
 
@@ -66,7 +66,7 @@ def test_running_header_is_css_escaped(write_source: Callable[..., Path]) -> Non
 @pytest.fixture(scope="module")
 def brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("brief")
-    (path,) = pdf.render(api.load(ARTICLE), options_for(out))
+    (path,) = render_pdf(api.load(ARTICLE), options_for(out), out)
     return path
 
 
@@ -149,7 +149,7 @@ def test_fonts_are_embedded_from_the_templates(brief: Path) -> None:
 
 def test_cyrillic_and_arabic_have_glyphs(write_source: Callable[..., Path], tmp_path: Path) -> None:
     path = write_source("Астана, Қазақстан — الرباط\n")
-    (out,) = pdf.render(api.load(path), options_for(tmp_path))
+    (out,) = render_pdf(api.load(path), options_for(tmp_path), tmp_path)
     text = PdfReader(out).pages[0].extract_text() or ""
     assert "Қазақстан" in text and "Астана" in text
     fonts = {
@@ -175,8 +175,8 @@ def test_images_without_alt_text_are_warned(
 
 @pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
 def test_pdf_variants(tmp_path: Path, variant: str) -> None:
-    options = RenderOptions(load_project(REPO), tmp_path, pdf_variant=variant)
-    (out,) = pdf.render(api.load(ARTICLE), options)
+    options = RenderOptions(load_project(REPO), pdf_variant=variant)
+    (out,) = render_pdf(api.load(ARTICLE), options, tmp_path)
     reader = PdfReader(out)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "fr" and "/StructTreeRoot" in root
@@ -189,7 +189,7 @@ def test_pdf_variants(tmp_path: Path, variant: str) -> None:
 
 def test_english_brief_holds_the_english_text(tmp_path: Path) -> None:
     doc = api.load(ARTICLE, "en")
-    (out,) = pdf.render(doc, options_for(tmp_path))
+    (out,) = render_pdf(doc, options_for(tmp_path), tmp_path)
     assert out.name == "brief.en.pdf"
     text = squash("\n".join(page.extract_text() or "" for page in PdfReader(out).pages))
     assert "Morocco–Kazakhstan: a model partnership" in text

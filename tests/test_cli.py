@@ -55,7 +55,8 @@ def test_build_writes_and_reports(project: Path) -> None:
     (project / "source" / "a.md").write_text(MINIMAL_FRONT + "## Un\n\nTexte.\n", encoding="utf-8")
     code, out = run("build", "--format", "pdf")
     assert code == 0, out
-    assert "wrote output/a/brief.fr.pdf (" in out and "built 1 file(s) in" in out
+    assert "wrote output/a/brief.fr.pdf (" in out and "wrote output/a/summary.pdf (" in out
+    assert "built 2 file(s) in" in out
     assert (project / "output" / "a" / "brief.fr.pdf").read_bytes().startswith(b"%PDF-")
     code, out = run("build", "-f", "pdf", "--quiet", "-o", "elsewhere")
     assert (code, out) == (0, "")
@@ -72,7 +73,7 @@ def test_failed_build_keeps_previous_output(project: Path) -> None:
     code, out = run("build", "-f", "pdf")
     assert code == 2 and "source/a.md:5:7: error: lang" in out
     assert output.read_bytes() == before
-    assert [p.name for p in output.parent.iterdir()] == ["brief.fr.pdf"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["brief.fr.pdf", "summary.pdf"]
 
 
 def test_bad_command_lines_exit_2(project: Path) -> None:
@@ -170,7 +171,7 @@ def test_a_crash_in_the_render_process_is_short_without_debug(
     def broken(*_args: object) -> list[Path]:
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr("docgen.renderers.pdf.render", broken)
+    monkeypatch.setattr("docgen.formats.pdf.render", broken)
     code, out = run("build", "-f", "pdf")
     assert code == 1
     assert "internal error: WorkerCrash: RuntimeError: layout exploded" in out

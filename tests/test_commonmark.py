@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from docgen.formats.html.writer import HtmlWriter
 from docgen.markdown import parse_body
 from docgen.model import Document, Section, Text
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import pdf
-from docgen.renderers.html import HtmlWriter
 from docgen.source import load
 from docgen.typography import apply
+from tests.rendering import render_pdf
 
 from .commonmark import SPEC, examples
 from .conftest import ARTICLE, REPO
@@ -58,8 +58,8 @@ def test_all_examples_in_one_pdf(tmp_path: Path) -> None:
             Section(1, (Text(f"Example {example.number}"),), parsed.blocks, f"ex-{example.number}")
         )
     doc = apply(Document(base.path, base.meta, tuple(sections), lang="en"))
-    options = RenderOptions(load_project(REPO), tmp_path)
-    (out,) = pdf.render(doc, options)
+    options = RenderOptions(load_project(REPO))
+    (out,) = render_pdf(doc, options, tmp_path)
     text = " ".join(page.extract_text() or "" for page in PdfReader(out).pages)
     # Words are looked up in the text with all spacing removed: adjacent spans such as
     # `hi`lo come out of the PDF as one word "hilo", which is not a loss.

@@ -28,6 +28,7 @@ from docx.shared import Length
 from lxml import etree  # type: ignore[import-untyped]
 
 from docgen.errors import Problem, TemplateError
+from docgen.formats.docx.report import REQUIRED_STYLES
 from docgen.markdown import parse_body
 from docgen.model import (
     Block,
@@ -49,9 +50,9 @@ from docgen.model import (
 )
 from docgen.options import RenderOptions
 from docgen.project import Project, load_project
-from docgen.renderers.docx import REQUIRED_STYLES, render
 from docgen.resources import image_problems
 from docgen.source import load
+from tests.rendering import render_with_warnings
 
 from .conftest import reading_order
 
@@ -90,9 +91,11 @@ def article() -> Document:
 
 @pytest.fixture(scope="module")
 def report(project: Project, article: Document, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    options = RenderOptions(project, tmp_path_factory.mktemp("report"))
-    [path] = render(article, options)
-    assert options.warnings == []
+    options = RenderOptions(project)
+    [path], warnings = render_with_warnings(
+        article, "report", "docx", options, tmp_path_factory.mktemp("report")
+    )
+    assert warnings == []
     return path
 
 
@@ -107,9 +110,9 @@ def sample(article: Document, markdown: str, folder: Path) -> Document:
 
 
 def build(doc: Document, project: Project, folder: Path) -> tuple[Path, list[Problem]]:
-    options = RenderOptions(project, folder / "out")
-    [path] = render(doc, options)
-    return path, options.warnings
+    options = RenderOptions(project)
+    [path], warnings = render_with_warnings(doc, "report", "docx", options, folder / "out")
+    return path, warnings
 
 
 def part(path: Path, name: str) -> Any:
@@ -277,7 +280,7 @@ def test_core_properties_come_from_the_front_matter(report: Path, article: Docum
     assert props.subject == meta.subtitle.text("fr")  # type: ignore[union-attr]
     assert props.author == "Hassan Ammari"
     assert props.keywords == ", ".join(meta.keywords)
-    assert props.language == "fr"
+    assert props.language == "fr-FR"  # Word's own tag, as Word writes it
     midnight = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
     assert props.created == midnight
     assert props.modified == midnight

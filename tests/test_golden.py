@@ -15,7 +15,7 @@ import pytest
 
 from docgen import api
 from docgen.errors import DocgenError
-from docgen.renderers.html import HtmlWriter
+from docgen.formats.html.writer import HtmlWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE = os.environ.get("DOCGEN_UPDATE_GOLDEN") == "1"

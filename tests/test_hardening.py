@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from docgen import api
 from docgen.cli import main
 from docgen.errors import DocgenError, RenderError
+from docgen.formats.html.writer import HtmlWriter
 from docgen.options import RenderOptions
 from docgen.output import safe_output_dir, write_atomic
 from docgen.project import load_project
-from docgen.renderers import pdf
-from docgen.renderers.html import HtmlWriter
 from docgen.source import load
+from tests.rendering import brief_html
 
 from .conftest import MINIMAL_FRONT
 
@@ -104,7 +104,7 @@ def test_file_urls_and_script_links_are_refused(project: Path) -> None:
     assert code == 2 and "a.md:7: error: image 'file:///etc/passwd' is outside" in out
     path = write(project, "[clic](javascript:alert(1)) et [b](vbscript:x)\n")
     doc, warnings = api.load_with_warnings(path)
-    html = pdf.brief_html(doc, RenderOptions(load_project(project), project))
+    html = brief_html(doc, RenderOptions(load_project(project)))
     assert "javascript:" not in html and "vbscript:" not in html and "<a " not in html
     assert "clic" in html and "et" in html
     assert [w.message for w in warnings if "link" in w.message] == [
@@ -126,7 +126,7 @@ def test_symlink_out_of_the_project_is_refused(
 
 def test_fetcher_refuses_what_the_template_asks_for(project: Path) -> None:
     """Even a template's own URL (the second line of defence) cannot leave the project."""
-    from docgen.renderers.weasy import PolicyFetcher
+    from docgen.formats.pdf.weasy import PolicyFetcher
 
     fetcher = PolicyFetcher(load_project(project).readable_roots)
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/x", "ftp://example.org/x"):
@@ -164,12 +164,12 @@ def test_decompression_bomb_is_refused(project: Path) -> None:
 
 def test_render_time_limit_stops_and_keeps_previous_output(project: Path) -> None:
     path = write(project, "Texte.\n")
-    assert run("build", "-f", "pdf", "-q")[0] == 0
+    assert run("build", "-p", "brief", "-q")[0] == 0
     output = project / "output" / "a" / "brief.fr.pdf"
     before = output.read_bytes()
     slow = replace(load_project(project), time_limit=0.01)
-    with pytest.raises(RenderError, match=r"took longer than 0\.01 s"):
-        api.build([path], formats=["pdf"], project=slow)
+    with pytest.raises(RenderError, match=r"rendering brief\.fr\.pdf took longer than 0\.01 s"):
+        api.build([path], products=["brief"], project=slow)
     assert output.read_bytes() == before
     assert [p.name for p in output.parent.iterdir()] == ["brief.fr.pdf"]
 
@@ -277,7 +277,7 @@ def test_raw_html_and_template_syntax_stay_text(
     write_source: Callable[..., Path], tmp_path: Path
 ) -> None:
     path = write_source('<iframe src="file:///etc/passwd"></iframe>\n\nTexte {{ 7*7 }} {% raw %}\n')
-    html = pdf.brief_html(api.load(path), RenderOptions(load_project(tmp_path), tmp_path))
+    html = brief_html(api.load(path), RenderOptions(load_project(tmp_path)))
     assert "<iframe" not in html and "&lt;iframe" in html
     assert "{{ 7*7 }}" in html and "49" not in html
 

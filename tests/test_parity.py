@@ -15,8 +15,7 @@ from docgen import api
 from docgen.labels import LABELS
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import docx as docx_renderer
-from docgen.renderers import pdf
+from tests.rendering import render_pdf, render_report
 
 from .conftest import ARTICLE, REPO, reading_order
 from .test_brief import body_text
@@ -53,14 +52,14 @@ def fold(text: str) -> str:
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     out = tmp_path_factory.mktemp("parity")
     doc = api.load(ARTICLE)
-    options = RenderOptions(load_project(REPO), out)
-    (brief,) = pdf.render(doc, options)
-    (report,) = docx_renderer.render(doc, options)
+    options = RenderOptions(load_project(REPO))
+    (brief,) = render_pdf(doc, options, out)
+    (report,) = render_report(doc, options, out)
     return pdf_text(brief), docx_text(report)
 
 
 def test_same_paragraphs_in_the_same_order(outputs: tuple[str, str], tmp_path: Path) -> None:
-    (brief_pdf,) = pdf.render(api.load(ARTICLE), RenderOptions(load_project(REPO), tmp_path))
+    (brief_pdf,) = render_pdf(api.load(ARTICLE), RenderOptions(load_project(REPO)), tmp_path)
     brief, report = fold(body_text(brief_pdf)), fold(outputs[1])
     pieces = reading_order(api.load(ARTICLE).body)
     for text in (brief, report):
@@ -83,9 +82,9 @@ def test_same_words_but_for_labels(outputs: tuple[str, str]) -> None:
 def test_typography_reaches_both_outputs(write_source: Callable[..., Path], tmp_path: Path) -> None:
     path = write_source('Quoi? Il a dit "oui": 17400 km l\'été...\n')
     doc = api.load(path)
-    options = RenderOptions(load_project(tmp_path), tmp_path)
-    (brief,) = pdf.render(doc, options)
-    (report,) = docx_renderer.render(doc, options)
+    options = RenderOptions(load_project(tmp_path))
+    (brief,) = render_pdf(doc, options, tmp_path)
+    (report,) = render_report(doc, options, tmp_path)
     expected = "Quoi\u202f? Il a dit «\u202foui\u202f»\u00a0: 17\u202f400\u00a0km l’été…"
     xml = zipfile.ZipFile(report).read("word/document.xml").decode()
     assert expected in xml

@@ -14,9 +14,9 @@ from docgen.cli import main
 from docgen.errors import ConfigError, TemplateError
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import pdf
 from docgen.scaffold import eject, init, list_templates
 from docgen.theme import DEFAULT, load_theme
+from tests.rendering import brief_html
 
 # A 1×1 PNG, as a logo.
 PNG = base64.b64decode(
@@ -83,9 +83,7 @@ def test_config_errors_are_located(project_dir: Path) -> None:
 def test_letter_paper(project_dir: Path) -> None:
     (project_dir / "docgen.toml").write_text('[docgen]\npaper = "Letter"\n')
     project = load_project(project_dir)
-    html = pdf.brief_html(
-        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
-    )
+    html = brief_html(api.load(project_dir / "source" / "example.md"), RenderOptions(project))
     assert "size: Letter;" in html
 
 
@@ -116,7 +114,7 @@ def test_brand_yml_drives_the_css(project_dir: Path) -> None:
     assert theme.logo == project_dir / "logo.png"
     assert theme.organization == "Ministère des Exemples"
     doc = api.load(project_dir / "source" / "example.md")
-    html = pdf.brief_html(doc, RenderOptions(project, project_dir, theme=theme))
+    html = brief_html(doc, RenderOptions(project, theme=theme))
     assert "--primary: #9b1c31;" in html and "--accent: #336699;" in html
     assert '"Noto Sans", "Docgen Sans"' in html
     assert 'class="logo" src="file://' in html
@@ -125,9 +123,7 @@ def test_brand_yml_drives_the_css(project_dir: Path) -> None:
 def test_no_brand_file_means_builtin_look(project_dir: Path) -> None:
     project = load_project(project_dir)
     assert load_theme(project) == DEFAULT
-    html = pdf.brief_html(
-        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
-    )
+    html = brief_html(api.load(project_dir / "source" / "example.md"), RenderOptions(project))
     assert f"--primary: {DEFAULT.primary};" in html and 'class="logo"' not in html
 
 
@@ -174,9 +170,7 @@ def test_eject_then_edit_is_used(project_dir: Path) -> None:
     listing = {t.name: t for t in list_templates(project)}
     assert listing["brief/brief.html"].overridden
     assert not listing["brief/brief.css"].overridden
-    html = pdf.brief_html(
-        api.load(project_dir / "source" / "example.md"), RenderOptions(project, project_dir)
-    )
+    html = brief_html(api.load(project_dir / "source" / "example.md"), RenderOptions(project))
     assert "<p>Édition locale</p>" in html
     with pytest.raises(TemplateError, match="use --force"):
         eject(project, "brief/brief.html")

@@ -11,24 +11,24 @@ import pytest
 from click.testing import CliRunner
 
 from docgen import api
-from docgen.bilingual import build_rows, sheet_languages
 from docgen.cli import main
+from docgen.editions.sheet import build_rows, sheet_languages
 from docgen.errors import RenderError, SourceError
 from docgen.options import RenderOptions
 from docgen.project import load_project
-from docgen.renderers import summary
+from tests.rendering import render_sheet, sheet_html
 
 from .conftest import ARTICLE, REPO
 
 
 def options_for(tmp_path: Path, draft: bool = False) -> RenderOptions:
-    return RenderOptions(load_project(REPO), tmp_path, draft=draft)
+    return RenderOptions(load_project(REPO), draft=draft)
 
 
 @pytest.fixture(scope="module")
 def sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sheet")
-    pdf_path, docx_path = summary.render(api.load(ARTICLE), options_for(out))
+    pdf_path, docx_path = render_sheet(api.load(ARTICLE), options_for(out), out)
     assert docx_path.name == "summary.docx"
     return pdf_path
 
@@ -82,7 +82,7 @@ def test_key_points_start_at_the_same_height(sheet: Path) -> None:
 
 
 def test_sheet_declares_languages_per_column(tmp_path: Path) -> None:
-    html = summary.sheet_html(api.load(ARTICLE), options_for(tmp_path))
+    html = sheet_html(api.load(ARTICLE), options_for(tmp_path))
     assert '<td lang="fr">' in html and '<td lang="en">' in html
     assert html.count('<td lang="en">') == html.count('<td lang="fr">')
 
@@ -144,6 +144,6 @@ def test_overflow_names_the_field(write_source: Callable[..., Path], tmp_path: P
         body="",
     )
     with pytest.raises(RenderError, match=r"even at 8 pt: key_points\[\d+\] overflows") as caught:
-        summary.render(api.load(path), options_for(tmp_path))
+        render_sheet(api.load(path), options_for(tmp_path), tmp_path)
     assert caught.value.problems[0].location.line > 6
     assert not list(tmp_path.glob("*.pdf"))

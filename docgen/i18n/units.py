@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import assert_never
 
 from .. import model as m
 
@@ -162,22 +163,31 @@ class _Walker:
                 self.block(block, group, ())
 
     def block(self, block: m.Block, group: str, chain: Chain) -> None:
-        if isinstance(block, m.Paragraph):
-            kind = _KINDS[chain[-1][0]] if chain else "paragraph"
-            self.lines_unit(block.line, group, chain, kind)
-        elif isinstance(block, m.Figure):
-            self.lines_unit(block.line, group, chain, "figure")
-        elif isinstance(block, m.Heading):
-            self.lines_unit(block.line, group, chain, "heading")
-        elif isinstance(block, (m.BulletList, m.OrderedList)):
-            for item in block.items:
-                for child in item.children:
-                    self.block(child, group, (*chain, ("item", item.line)))
-        elif isinstance(block, m.BlockQuote):
-            for child in block.children:
-                self.block(child, group, (*chain, ("quote", block.line)))
-        elif isinstance(block, m.Table):
-            self.table(block, group, chain)
+        match block:
+            case m.Paragraph():
+                kind = _KINDS[chain[-1][0]] if chain else "paragraph"
+                self.lines_unit(block.line, group, chain, kind)
+            case m.Figure():
+                self.lines_unit(block.line, group, chain, "figure")
+            case m.Heading():
+                self.lines_unit(block.line, group, chain, "heading")
+            case m.Section():
+                self.lines_unit(block.line, group, chain, "heading")
+                for child in block.children:
+                    self.block(child, group, chain)
+            case m.BulletList() | m.OrderedList():
+                for item in block.items:
+                    for child in item.children:
+                        self.block(child, group, (*chain, ("item", item.line)))
+            case m.BlockQuote():
+                for child in block.children:
+                    self.block(child, group, (*chain, ("quote", block.line)))
+            case m.Table():
+                self.table(block, group, chain)
+            case m.CodeBlock() | m.RawBlock() | m.ThematicBreak():
+                pass  # code and markup are not translated; a rule has no text
+            case _:
+                assert_never(block)
 
     def add(
         self, group: str, kind: str, line: int, span: Span, *, ident: str = "", quotes: int = 0
@@ -278,9 +288,22 @@ def _collect_lines(blocks: Iterable[m.Block], into: set[int]) -> None:
     """Every line where a block (or list item) starts: where a paragraph must end."""
     for block in blocks:
         into.add(block.line)
-        if isinstance(block, (m.Section, m.BlockQuote)):
-            _collect_lines(block.children, into)
-        elif isinstance(block, (m.BulletList, m.OrderedList)):
-            for item in block.items:
-                into.add(item.line)
-                _collect_lines(item.children, into)
+        match block:
+            case m.Section() | m.BlockQuote():
+                _collect_lines(block.children, into)
+            case m.BulletList() | m.OrderedList():
+                for item in block.items:
+                    into.add(item.line)
+                    _collect_lines(item.children, into)
+            case (
+                m.Paragraph()
+                | m.Heading()
+                | m.CodeBlock()
+                | m.RawBlock()
+                | m.ThematicBreak()
+                | m.Figure()
+                | m.Table()
+            ):
+                pass
+            case _:
+                assert_never(block)

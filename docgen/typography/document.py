@@ -5,35 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import assert_never
 
 from ..model import (
     Author,
     Block,
-    BlockQuote,
-    BulletList,
     Code,
     Document,
     Emphasis,
-    Figure,
     Footnote,
     FootnoteRef,
-    Heading,
     Image,
     Inline,
     LineBreak,
     Link,
-    ListItem,
     Localized,
     Metadata,
-    OrderedList,
-    Paragraph,
     RawInline,
-    Section,
     Strikethrough,
     Strong,
-    Table,
-    TableCell,
     Text,
+    map_inlines,
 )
 from .common import COMMON_RULES
 from .engine import ATOM, Piece, Rule, run_rules
@@ -118,45 +110,9 @@ def _fix_footnote(note: Footnote, lang: str) -> Footnote:
 
 
 def _fix_blocks(blocks: tuple[Block, ...], lang: str) -> tuple[Block, ...]:
-    return tuple(_fix_block(block, lang) for block in blocks)
-
-
-def _fix_block(block: Block, lang: str) -> Block:
-    """One block with its text fixed; code and raw blocks come back as they are."""
-    if isinstance(block, (Paragraph, Heading)):
-        return replace(block, children=_fix_inlines(block.children, lang))
-    if isinstance(block, Section):
-        return replace(
-            block,
-            title=_fix_inlines(block.title, lang),
-            children=_fix_blocks(block.children, lang),
-        )
-    if isinstance(block, (BulletList, OrderedList)):
-        return replace(block, items=tuple(_fix_item(item, lang) for item in block.items))
-    if isinstance(block, BlockQuote):
-        return replace(block, children=_fix_blocks(block.children, lang))
-    if isinstance(block, Figure):
-        return replace(
-            block, image=_fix_image(block.image, lang), caption=_fix_inlines(block.caption, lang)
-        )
-    return _fix_table(block, lang) if isinstance(block, Table) else block  # code, raw, rule
-
-
-def _fix_table(table: Table, lang: str) -> Table:
-    """Each cell is its own stream: a quote never pairs across cells."""
-    return replace(
-        table,
-        header=_fix_row(table.header, lang),
-        rows=tuple(_fix_row(row, lang) for row in table.rows),
-    )
-
-
-def _fix_item(item: ListItem, lang: str) -> ListItem:
-    return replace(item, children=_fix_blocks(item.children, lang))
-
-
-def _fix_row(cells: tuple[TableCell, ...], lang: str) -> tuple[TableCell, ...]:
-    return tuple(TableCell(_fix_inlines(cell.children, lang)) for cell in cells)
+    """Every run of inlines fixed as one stream (each table cell its own, so a quote never
+    pairs across cells); code and raw blocks come back as they are."""
+    return map_inlines(blocks, lambda inlines: _fix_inlines(inlines, lang))
 
 
 def _fix_image(image: Image, lang: str) -> Image:
@@ -181,30 +137,36 @@ def _fix_inlines(inlines: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
 def _collect(inlines: tuple[Inline, ...], pieces: list[Piece]) -> None:
     """Append the stream pieces of ``inlines`` in reading order (one per Text node)."""
     for node in inlines:
-        if isinstance(node, Text):
-            pieces.append(Piece(node.text, True))
-        elif isinstance(node, (Emphasis, Strong, Strikethrough, Link)):
-            _collect(node.children, pieces)
-        elif isinstance(node, LineBreak):
-            pieces.append(Piece("\n", False))
-        elif isinstance(node, (Code, RawInline, Image, FootnoteRef)):
-            pieces.append(Piece(ATOM, False))
+        match node:
+            case Text():
+                pieces.append(Piece(node.text, True))
+            case Emphasis() | Strong() | Strikethrough() | Link():
+                _collect(node.children, pieces)
+            case LineBreak():
+                pieces.append(Piece("\n", False))
+            case Code() | RawInline() | Image() | FootnoteRef():
+                pieces.append(Piece(ATOM, False))
+            case _:
+                assert_never(node)
 
 
 def _rebuild(inlines: tuple[Inline, ...], fixed: Iterator[str], lang: str) -> tuple[Inline, ...]:
     """``inlines`` with each Text node's text taken, in order, from ``fixed``."""
     out: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Text):
-            text = next(fixed)
-            out.append(node if text == node.text else Text(text))
-        elif isinstance(node, (Emphasis, Strong, Strikethrough)):
-            out.append(replace(node, children=_rebuild(node.children, fixed, lang)))
-        elif isinstance(node, Link):
-            children = _rebuild(node.children, fixed, lang)
-            out.append(replace(node, children=children, title=fix_text(node.title, lang)))
-        elif isinstance(node, Image):
-            out.append(_fix_image(node, lang))
-        else:
-            out.append(node)  # Code, RawInline, LineBreak, FootnoteRef
+        match node:
+            case Text():
+                text = next(fixed)
+                out.append(node if text == node.text else Text(text))
+            case Emphasis() | Strong() | Strikethrough():
+                out.append(replace(node, children=_rebuild(node.children, fixed, lang)))
+            case Link():
+                children = _rebuild(node.children, fixed, lang)
+                out.append(replace(node, children=children, title=fix_text(node.title, lang)))
+            case Image():
+                out.append(_fix_image(node, lang))
+            case Code() | RawInline() | LineBreak() | FootnoteRef():
+                out.append(node)
+            case _:
+                assert_never(node)
     return tuple(out)

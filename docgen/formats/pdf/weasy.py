@@ -17,10 +17,9 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..errors import Location, Problem
-from ..output import write_atomic
-from ..project import Project
-from ..resources import NOT_FOUND, check_file, readable_roots
+from ...errors import Location, Problem
+from ...project import Project
+from ...resources import NOT_FOUND, check_file, readable_roots
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
@@ -93,29 +92,17 @@ def layout(
     return document, fetcher
 
 
-def write_document(
-    document: Any, fetcher: PolicyFetcher, target: Path, variant: str | None = None
-) -> list[Problem]:
-    """Write a laid-out document to ``target`` atomically; warnings for refused resources."""
+def pdf_bytes(
+    document: Any, fetcher: PolicyFetcher, where: Path, variant: str | None = None
+) -> tuple[bytes, list[Problem]]:
+    """The PDF of a laid-out document; warnings, located at ``where`` (the article), for
+    the resources the fetcher refused."""
     options: dict[str, object] = {"pdf_tags": True}
     if variant:
         options["pdf_variant"] = variant
-    write_atomic(target, lambda temp: document.write_pdf(temp, **options))
-    return [
-        Problem(Location(target), f"resource not loaded: {message}", "warning")
+    data: bytes = document.write_pdf(**options)
+    warnings = [
+        Problem(Location(where), f"resource not loaded: {message}", "warning")
         for message in dict.fromkeys(fetcher.refused)
     ]
-
-
-def write_pdf(
-    html: str,
-    target: Path,
-    project: Project,
-    base_dir: Path,
-    *,
-    variant: str | None = None,
-    files: tuple[Path, ...] = (),
-) -> list[Problem]:
-    """Render ``html`` to ``target`` atomically; returns warnings for refused resources."""
-    document, fetcher = layout(html, project, base_dir, files)
-    return write_document(document, fetcher, target, variant)
+    return data, warnings

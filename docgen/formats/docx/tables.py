@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .docx_elements import Element, el, set_ppr, sub
+from .elements import Element, el, set_ppr, sub
 
 ALIGN = {"left": "left", "center": "center", "right": "right"}
 

@@ -12,13 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import assert_never
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.parts.story import StoryPart
 
-from ..errors import Location, Problem
-from ..model import (
+from ...errors import Location, Problem
+from ...model import (
     Block,
     BlockQuote,
     BulletList,
@@ -46,9 +47,9 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
-from ..project import Project
-from ..resources import resolve_local
-from .docx_elements import (
+from ...project import Project
+from ...resources import resolve_local
+from .elements import (
     PPR_ORDER,
     Bookmarks,
     Element,
@@ -62,11 +63,11 @@ from .docx_elements import (
     set_rpr,
     text_run,
 )
-from .docx_images import ImageRefused, add_picture
-from .docx_notes import new_note, next_note_id, note_mark, note_reference
-from .docx_numbering import INDENT, Numbering, level_indent, num_pr
-from .docx_styles import StyleMap
-from .docx_tables import TableShape, table_frame
+from .images import ImageRefused, add_picture
+from .notes import new_note, next_note_id, note_mark, note_reference
+from .numbering import INDENT, Numbering, level_indent, num_pr
+from .styles import StyleMap
+from .tables import TableShape, table_frame
 
 QUOTE_INDENT = 567
 """Twips a nested block quote adds (1 cm), as the reference's Quote style does."""
@@ -153,41 +154,44 @@ class BlockWriter:
             self.block(story, node, ctx)
 
     def block(self, story: Story, node: Block, ctx: Context) -> None:
-        line = getattr(node, "line", 0) or ctx.line
+        line = node.line or ctx.line
         ctx = replace(ctx, line=line)
-        if isinstance(node, Section):
-            self.heading(
-                story, node.title, ctx, level=node.level, anchor=node.ident, number=node.number
-            )
-            self.blocks(story, node.children, ctx)
-        elif isinstance(node, Paragraph):
-            p = story.add(self.para(ctx))
-            self.inlines(story, p, node.children, Format(), ctx)
-        elif isinstance(node, Heading):
-            p = story.add(self.para(ctx))
-            set_ppr(p, "w:keepNext")
-            self.inlines(story, p, node.children, Format(bold=True), ctx)
-        elif isinstance(node, (BulletList, OrderedList)):
-            self.write_list(story, node, ctx)
-        elif isinstance(node, BlockQuote):
-            style = "Quote" if ctx.style == "Body Text" else ctx.style
-            inner = replace(ctx, style=style, quote=ctx.quote + 1, indent=ctx.indent + QUOTE_INDENT)
-            self.blocks(story, node.children, inner)
-        elif isinstance(node, (CodeBlock, RawBlock)):
-            self.literal(story, node.text, ctx)
-        elif isinstance(node, ThematicBreak):
-            p = story.add(self.para(ctx, "Normal"))
-            bdr = set_ppr(p, "w:pBdr")
-            bdr.append(border("bottom", "C9CED8", 6, 1))
-            set_ppr(p, "w:ind", w_left=str(ctx.indent + 1800), w_right="1800")
-        elif isinstance(node, Figure):
-            self.figure(story, node, ctx)
-        elif isinstance(node, Table):
-            header = [cell.children for cell in node.header]
-            rows = [[cell.children for cell in row] for row in node.rows]
-            self.table(story, header, rows, ctx, aligns=node.aligns)
-        else:  # pragma: no cover - the model has no other block
-            raise TypeError(f"unknown block node {node!r}")
+        match node:
+            case Section():
+                self.heading(
+                    story, node.title, ctx, level=node.level, anchor=node.ident, number=node.number
+                )
+                self.blocks(story, node.children, ctx)
+            case Paragraph():
+                p = story.add(self.para(ctx))
+                self.inlines(story, p, node.children, Format(), ctx)
+            case Heading():
+                p = story.add(self.para(ctx))
+                set_ppr(p, "w:keepNext")
+                self.inlines(story, p, node.children, Format(bold=True), ctx)
+            case BulletList() | OrderedList():
+                self.write_list(story, node, ctx)
+            case BlockQuote():
+                style = "Quote" if ctx.style == "Body Text" else ctx.style
+                inner = replace(
+                    ctx, style=style, quote=ctx.quote + 1, indent=ctx.indent + QUOTE_INDENT
+                )
+                self.blocks(story, node.children, inner)
+            case CodeBlock() | RawBlock():
+                self.literal(story, node.text, ctx)
+            case ThematicBreak():
+                p = story.add(self.para(ctx, "Normal"))
+                bdr = set_ppr(p, "w:pBdr")
+                bdr.append(border("bottom", "C9CED8", 6, 1))
+                set_ppr(p, "w:ind", w_left=str(ctx.indent + 1800), w_right="1800")
+            case Figure():
+                self.figure(story, node, ctx)
+            case Table():
+                header = [cell.children for cell in node.header]
+                rows = [[cell.children for cell in row] for row in node.rows]
+                self.table(story, header, rows, ctx, aligns=node.aligns)
+            case _:
+                assert_never(node)
 
     def para(self, ctx: Context, style: str | None = None) -> Element:
         """A paragraph in ``style`` (default: the context's), indented for its nesting."""
@@ -305,28 +309,29 @@ class BlockWriter:
     def inline(
         self, story: Story, parent: Element, node: Inline, fmt: Format, ctx: Context
     ) -> None:
-        if isinstance(node, Text):
-            parent.append(self.run(node.text.replace("\n", " "), fmt))
-        elif isinstance(node, Emphasis):
-            self.inlines(story, parent, node.children, replace(fmt, italic=True), ctx)
-        elif isinstance(node, Strong):
-            self.inlines(story, parent, node.children, replace(fmt, bold=True), ctx)
-        elif isinstance(node, Strikethrough):
-            self.inlines(story, parent, node.children, replace(fmt, strike=True), ctx)
-        elif isinstance(node, Code):
-            parent.append(self.run(node.text.replace("\n", " "), fmt, "Code Char"))
-        elif isinstance(node, RawInline):
-            parent.append(self.run(node.text.replace("\n", " "), fmt))
-        elif isinstance(node, LineBreak):
-            parent.append(break_run())
-        elif isinstance(node, Link):
-            self.link(story, parent, node, fmt, ctx)
-        elif isinstance(node, Image):
-            self.image(story, parent, node, fmt, ctx)
-        elif isinstance(node, FootnoteRef):
-            self.footnote_ref(story, parent, node, fmt)
-        else:  # pragma: no cover - the model has no other inline
-            raise TypeError(f"unknown inline node {node!r}")
+        match node:
+            case Text():
+                parent.append(self.run(node.text.replace("\n", " "), fmt))
+            case Emphasis():
+                self.inlines(story, parent, node.children, replace(fmt, italic=True), ctx)
+            case Strong():
+                self.inlines(story, parent, node.children, replace(fmt, bold=True), ctx)
+            case Strikethrough():
+                self.inlines(story, parent, node.children, replace(fmt, strike=True), ctx)
+            case Code():
+                parent.append(self.run(node.text.replace("\n", " "), fmt, "Code Char"))
+            case RawInline():
+                parent.append(self.run(node.text.replace("\n", " "), fmt))
+            case LineBreak():
+                parent.append(break_run())
+            case Link():
+                self.link(story, parent, node, fmt, ctx)
+            case Image():
+                self.image(story, parent, node, fmt, ctx)
+            case FootnoteRef():
+                self.footnote_ref(story, parent, node, fmt)
+            case _:
+                assert_never(node)
 
     def run(self, text: str, fmt: Format, style: str | None = None) -> Element:
         if style is None and fmt.link:

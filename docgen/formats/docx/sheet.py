@@ -7,9 +7,7 @@ applies to the sheet as well.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,17 +15,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .. import templates
-from ..bilingual import Row, marking
-from ..labels import label
-from ..model import Document
-from ..options import RenderOptions
-from ..theme import Theme
-from .docx import open_reference
-from .docx_styles import word_language
-from .docx_theme import apply_theme
-
-REFERENCE = "report/reference.docx"
+from ...editions.sheet import Row, SheetEdition
+from ...options import RenderOptions
+from ...theme import Theme
+from .package import emptied_reference, marking_line, set_properties
+from .styles import set_language, word_language
 
 
 @dataclass(frozen=True)
@@ -54,23 +46,7 @@ class _Palette:
 
 
 def _set_lang(run: Any, lang: str) -> None:
-    rpr = run._r.get_or_add_rPr()
-    element = rpr.find(qn("w:lang"))
-    if element is None:
-        element = OxmlElement("w:lang")
-        rpr.append(element)
-    element.set(qn("w:val"), word_language(lang))
-
-
-def _open_reference(options: RenderOptions) -> Any:
-    """The report's reference document, emptied, in the project's theme."""
-    document = open_reference(templates.resolve(options.project, REFERENCE))
-    apply_theme([document.styles.element], options.theme)
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    return document
+    set_language(run._r.get_or_add_rPr(), word_language(lang), run=True)
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -139,15 +115,10 @@ def _content_row(table: Any, row: Row, number: int, palette: _Palette) -> None:
             _shade(cell, palette.panel)
 
 
-def _marking(
-    section: Any, doc: Document, langs: tuple[str, str], palette: _Palette, draft: bool
-) -> None:
+def _marking(section: Any, edition: SheetEdition, palette: _Palette) -> None:
     """The classification in both languages at the top and bottom of the page, as in the
     PDF sheet; "PROJET / DRAFT" beside it for a draft."""
-    text = marking(doc, langs)
-    if draft:
-        stamp = " / ".join(dict.fromkeys(label("draft", lang) for lang in langs))
-        text = f"{text} — {stamp}" if text else stamp
+    text = marking_line(edition.marking, edition.draft, edition.draft_label)
     section.different_first_page_header_footer = False
     for story in (section.header, section.footer):
         story.is_linked_to_previous = False
@@ -160,44 +131,29 @@ def _marking(
             _bold_run(para, text, 7.5, palette.heading_font, palette.marking)
 
 
-def _set_properties(document: Any, doc: Document, langs: tuple[str, str]) -> None:
-    """Core properties from the source, dates included (not the clock): rebuilding an
-    unchanged article gives the same metadata."""
-    props = document.core_properties
-    props.title = " / ".join(doc.meta.title.text(lang, doc.source_lang) for lang in langs)
-    props.author = doc.meta.author.name
-    props.keywords = ", ".join(doc.meta.keywords)
-    props.language = word_language(langs[0])
-    created = dt.datetime.combine(doc.meta.date, dt.time(0, 0), tzinfo=dt.UTC)
-    props.created = created
-    props.modified = created
-    props.last_modified_by = doc.meta.author.name
-
-
-def write_sheet_docx(
-    doc: Document, rows: list[Row], langs: tuple[str, str], options: RenderOptions, target: Path
-) -> None:
-    document = _open_reference(options)
+def sheet_document(edition: SheetEdition, options: RenderOptions) -> Any:
+    """The sheet as a two-column Word table on the reference document's styles."""
+    document = emptied_reference(options)
     palette = _Palette.of(options.theme)
     section = document.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
-
-    _marking(section, doc, langs, palette, options.draft)
+    langs = edition.langs
+    _marking(section, edition, palette)
     table = document.add_table(rows=0, cols=2)
     table.autofit = False
-    kinds = tuple(label("summary_sheet", lang) for lang in langs)
-    _label_row(table, kinds, langs, palette.accent, palette.heading_font)
+    _label_row(table, edition.kinds, langs, palette.accent, palette.heading_font)
     number = 0
-    for row in rows:
+    for row in edition.rows:
         if row.label:
             _label_row(table, row.label, langs, palette.primary, palette.heading_font)
         if row.kind == "key-point":
             number += 1
         _content_row(table, row, number, palette)
-    width = section.page_width - section.left_margin - section.right_margin
+    width = int(section.page_width or 0) - int(section.left_margin or 0)
+    width -= int(section.right_margin or 0)
     for column in table.columns:
         for cell in column.cells:
             cell.width = width // 2
-    _set_properties(document, doc, langs)
-    document.save(str(target))
+    set_properties(document, edition.properties)
+    return document

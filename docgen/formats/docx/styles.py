@@ -14,8 +14,9 @@ from pathlib import Path
 from babel.core import get_global
 from docx.oxml.ns import qn
 
-from ..errors import TemplateError
-from .docx_elements import RPR_ORDER, Element, el, set_child
+from ...editions.common import direction
+from ...errors import TemplateError
+from .elements import RPR_ORDER, Element, el, set_child
 
 _STYLE_ORDER = (
     "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:uiPriority",
@@ -23,7 +24,6 @@ _STYLE_ORDER = (
     "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr",
     "w:tcPr", "w:tblStylePr",
 )  # fmt: skip
-_RIGHT_TO_LEFT = ("ar", "he", "fa", "ur", "ps", "yi", "dv")
 _LANGUAGE_OVERRIDES = {"en": "en-GB"}
 """Regions chosen over CLDR's likeliest one (en → en-US) for the readers we write for."""
 
@@ -93,12 +93,21 @@ def _style_rpr(style: Element) -> Element:
 
 
 def _set_lang(rpr_element: Element, tag: str) -> None:
+    set_language(rpr_element, tag)
+
+
+def set_language(rpr_element: Element, tag: str, *, run: bool = False) -> None:
+    """Tag run properties with a Word language tag: ``w:val`` for left-to-right text,
+    ``w:bidi`` as well for right-to-left languages, and, on a ``run`` (not a style),
+    ``w:rtl`` so that Word lays the run out right to left."""
     lang = rpr_element.find(qn("w:lang"))
     if lang is None:
         lang = set_child(rpr_element, el("w:lang"), RPR_ORDER)
     lang.set(qn("w:val"), tag)
-    if tag.split("-", maxsplit=1)[0] in _RIGHT_TO_LEFT:
+    if direction(tag) == "rtl":
         lang.set(qn("w:bidi"), tag)
+        if run and rpr_element.find(qn("w:rtl")) is None:
+            set_child(rpr_element, el("w:rtl"), RPR_ORDER)
 
 
 def word_language(lang: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from docx.oxml.ns import qn
 
-from .docx_elements import Element, el, sub
+from .elements import Element, el, sub
 
 MAX_LEVEL = 8
 INDENT = 360

@@ -14,26 +14,20 @@ real Word footnotes, the header carries the short title and the classification, 
 
 from __future__ import annotations
 
-import datetime as dt
-import zipfile
 from pathlib import Path
 from typing import cast
 
-import docx
 from docx.document import Document as WordDocument
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm
-from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
+from docx.shared import Mm
 
-from ..errors import Location, Problem, TemplateError
-from ..labels import format_long_date, format_partial_date, label
-from ..model import Document, Localized, Text
-from ..options import RenderOptions
-from ..output import write_atomic
-from ..templates import resolve
-from .docx_blocks import EMU_PER_TWIP, BlockWriter, Context, Story
-from .docx_elements import (
+from ...editions import ArticleEdition
+from ...errors import Location, Problem
+from ...labels import label
+from ...model import Text
+from ...options import RenderOptions
+from .blocks import EMU_PER_TWIP, BlockWriter, Context, Story
+from .elements import (
     PPR_ORDER,
     Element,
     el,
@@ -45,14 +39,12 @@ from .docx_elements import (
     sub,
     text_run,
 )
-from .docx_fields import TOC_INSTRUCTION, begin, enable_update_fields, end, field, toc_entry
-from .docx_images import ImageRefused, add_picture
-from .docx_notes import footnotes_part
-from .docx_numbering import Numbering, num_pr, style_num_id
-from .docx_styles import StyleMap, word_language
-from .docx_theme import apply_theme
-
-REFERENCE = "report/reference.docx"
+from .fields import TOC_INSTRUCTION, begin, enable_update_fields, end, field, toc_entry
+from .images import ImageRefused, add_picture
+from .notes import footnotes_part
+from .numbering import Numbering, num_pr, style_num_id
+from .package import emptied_reference, reference_path, set_properties
+from .styles import StyleMap, word_language
 
 REQUIRED_STYLES: tuple[tuple[str, str], ...] = (
     ("Normal", "paragraph"),
@@ -100,79 +92,56 @@ LOGO_WIDTH = Mm(45)
 """Widest the theme's logo is drawn on the cover."""
 
 
-def output_name(doc: Document) -> str:
-    return f"report.{doc.lang}.docx"
-
-
-def render(doc: Document, options: RenderOptions) -> list[Path]:
-    """Write ``report.LANG.docx`` into the article's output folder."""
-    reference = resolve(options.project, REFERENCE)
-    word = _Report(doc, options, reference).write()
-    target = options.target_dir / output_name(doc)
-    write_atomic(target, lambda path: word.save(str(path)))
-    return [target]
+def report_document(
+    edition: ArticleEdition, options: RenderOptions
+) -> tuple[WordDocument, list[Problem]]:
+    """The edition laid out as a report, and the warnings met on the way."""
+    report = _Report(edition, options, reference_path(options))
+    return report.write(), report.warnings
 
 
 class _Report:
     """One report being written: the opened reference and the writers sharing its state."""
 
-    def __init__(self, doc: Document, options: RenderOptions, reference: Path) -> None:
-        self.doc = doc
-        self.lang = doc.lang
-        self.word = open_reference(reference)
+    def __init__(self, edition: ArticleEdition, options: RenderOptions, reference: Path) -> None:
+        self.edition = edition
+        doc = edition.doc
+        self.lang = edition.lang
+        self.word = emptied_reference(options, reference, numbering=True)
         self.styles = StyleMap(cast(Element, self.word.styles.element), REQUIRED_STYLES, reference)
         self.styles.set_language(
-            word_language(doc.lang), (name for name, _ in REQUIRED_STYLES), _UNPROOFED
+            word_language(self.lang), (name for name, _ in REQUIRED_STYLES), _UNPROOFED
         )
-        apply_theme(
-            [
-                cast(Element, self.word.styles.element),
-                cast(Element, self.word.part.numbering_part.element),
-            ],
-            options.theme,
-        )
-        body = cast(Element, self.word.element.body)
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
-        if not self.word.sections:
-            body.get_or_add_sectPr()
         self.section = self.word.sections[0]
-        if options.project.paper == "Letter":
-            self.section.page_width, self.section.page_height = Inches(8.5), Inches(11)
         margins = int(self.section.left_margin or 0) + int(self.section.right_margin or 0)
         self.text_width = int(self.section.page_width or 0) - margins
-        self.body = Story(self.word.part, body)
+        self.body = Story(self.word.part, cast(Element, self.word.element.body))
+        self.warnings: list[Problem] = []
         self.writer = BlockWriter(
             styles=self.styles,
             numbering=Numbering(cast(Element, self.word.part.numbering_part.element)),
             notes_part=footnotes_part(self.word),
-            footnotes={note.number: note for note in doc.footnotes},
+            footnotes={note.number: note for note in edition.footnotes},
             source=doc.body_path or doc.path,
-            warnings=options.warnings,
+            warnings=self.warnings,
             project=options.project,
             image_base=doc.path.parent,
             text_width=self.text_width,
         )
         self.ctx = Context(width=self.text_width)
-        self.draft = options.draft
         self.theme = options.theme
-        self.warnings = options.warnings
-
-    def text(self, value: Localized | None) -> str:
-        return value.text(self.lang, self.doc.source_lang) if value else ""
 
     def write(self) -> WordDocument:
         self.cover()
         toc_end = self.contents()
         self.front_matter()
-        self.writer.blocks(self.body, self.doc.body, self.ctx)
+        self.writer.blocks(self.body, self.edition.body, self.ctx)
         self.timeline()
         self.contact()
         self.fill_contents(toc_end)
         self.new_page_after(toc_end)
         self.header_footer()
-        self.properties()
+        set_properties(self.word, self.edition.properties)
         enable_update_fields(cast(Element, self.word.settings.element))
         return self.word
 
@@ -201,24 +170,24 @@ class _Report:
     # -- parts of the report -------------------------------------------------------------
 
     def cover(self) -> None:
-        meta = self.doc.meta
+        cover = self.edition.cover
         if self.theme.logo is not None:
             self.logo(self.theme.logo)
-        self.paragraph("Kicker", label("report", self.lang))
-        self.paragraph("Title", self.text(meta.title))
-        if meta.subtitle:
-            self.paragraph("Subtitle", self.text(meta.subtitle))
-        self.paragraph("Author", meta.author.name)
-        for detail in (meta.author.role, meta.author.organization):
+        self.paragraph("Kicker", cover.kicker)
+        self.paragraph("Title", cover.title)
+        if cover.subtitle:
+            self.paragraph("Subtitle", cover.subtitle)
+        self.paragraph("Author", cover.author)
+        for detail in (cover.role, cover.organization):
             if detail:
-                self.paragraph("Affiliation", self.text(detail))
-        self.paragraph("Date", format_long_date(meta.date, self.lang))
+                self.paragraph("Affiliation", detail)
+        self.paragraph("Date", cover.date)
 
     def logo(self, path: Path) -> None:
         """The theme's logo at the top of the cover, described by the organization's name."""
         p = self.paragraph("Normal")
         r = el("w:r")
-        alt = self.theme.organization or self.text(self.doc.meta.author.organization)
+        alt = self.theme.organization or self.edition.cover.organization
         try:
             add_picture(r, self.body, path, alt=alt or "logo", title="", max_width=LOGO_WIDTH)
         except ImageRefused as exc:
@@ -248,29 +217,26 @@ class _Report:
 
     def front_matter(self) -> None:
         """The summary and key points, after the contents and before the body."""
-        meta = self.doc.meta
-        if meta.summary:
+        edition = self.edition
+        if edition.summary:
             self.heading("summary", "summary")
-            self.paragraph("Abstract", self.text(meta.summary))
-        if meta.key_points:
+            self.paragraph("Abstract", edition.summary)
+        if edition.key_points:
             self.heading("key_points", "key-points")
             num_id = style_num_id(self.styles.element("Key Point"))
             if num_id is None:  # a reference whose Key Point style lost its numbering
                 num_id = self.writer.numbering.new_list(True)
-            for point in meta.key_points:
-                p = self.paragraph("Key Point", self.text(point))
+            for point in edition.key_points:
+                p = self.paragraph("Key Point", point)
                 set_child(ppr(p), num_pr(num_id, 0), PPR_ORDER)
 
     def timeline(self) -> None:
-        meta = self.doc.meta
-        if not meta.timeline:
+        timeline = self.edition.timeline
+        if not timeline:
             return
         self.heading("timeline", "timeline")
         header = [(Text(label("date", self.lang)),), (Text(label("event", self.lang)),)]
-        rows = [
-            [(Text(format_partial_date(entry.date, self.lang)),), (Text(self.text(entry.text)),)]
-            for entry in meta.timeline
-        ]
+        rows = [[(Text(entry.date),), (Text(entry.text),)] for entry in timeline]
         date_width = 2400
         widths = (date_width, self.text_width // EMU_PER_TWIP - date_width)
         self.writer.table(
@@ -279,13 +245,13 @@ class _Report:
 
     def contact(self) -> None:
         """The closing block: who wrote the report, for whom, and whom to contact."""
-        meta = self.doc.meta
-        author = ", ".join(part for part in (meta.author.name, self.text(meta.author.role)) if part)
+        cover = self.edition.cover
+        author = ", ".join(part for part in (cover.author, cover.role) if part)
         lines = [(label("author", self.lang), author)]
-        if meta.author.organization:
-            lines.append(("", self.text(meta.author.organization)))
-        if meta.contact:
-            lines.append((label("contact", self.lang), self.text(meta.contact)))
+        if cover.organization:
+            lines.append(("", cover.organization))
+        if self.edition.contact:
+            lines.append((label("contact", self.lang), self.edition.contact))
         for caption, value in lines:
             p = self.paragraph("Contact")
             if caption:
@@ -298,10 +264,7 @@ class _Report:
         """Header: short title, classification, date; footer: classification and "Page X
         of Y" from PAGE and NUMPAGES fields. The cover carries the classification alone, at
         the top and the bottom, like every page."""
-        meta = self.doc.meta
-        short = self.text(meta.short_title or meta.title)
-        if self.draft:
-            short = f"{label('draft', self.lang)} — {short}"
+        running = self.edition.running
         width = self.text_width // EMU_PER_TWIP
         stops = (("center", width // 2), ("right", width))
         section = self.section
@@ -310,17 +273,16 @@ class _Report:
         foot = self.tabbed("Footer", stops)
         cover_head = self.tabbed("Header", stops)
         cover_foot = self.tabbed("Footer", stops)
-        head.append(text_run(short + "\t"))
+        head.append(text_run(running.title + "\t"))
         for part in (foot, cover_head, cover_foot):
             part.append(text_run("\t"))
-        if meta.classification:
-            marking = self.text(meta.classification)
+        if running.marking:
             for part in (head, foot, cover_head, cover_foot):
-                part.append(text_run(marking, self.styles.id("Marking")))
-        head.append(text_run("\t" + format_long_date(meta.date, self.lang)))
-        foot.append(text_run(f"\t{label('page', self.lang)} "))
+                part.append(text_run(running.marking, self.styles.id("Marking")))
+        head.append(text_run("\t" + running.date))
+        foot.append(text_run(f"\t{running.page} "))
         foot.extend(field("PAGE", "1"))
-        foot.append(text_run(f" {label('of', self.lang)} "))
+        foot.append(text_run(f" {running.of} "))
         foot.extend(field("NUMPAGES", "1"))
         stories = (
             (section.header, head),
@@ -348,42 +310,3 @@ class _Report:
         for position, kind in sorted(wanted.items()):
             sub(tabs, "w:tab", w_val=kind, w_pos=str(position))
         return p
-
-    def properties(self) -> None:
-        """Core properties from the front matter; dates are the article's, not the clock's,
-        so that rebuilding an unchanged article gives the same metadata."""
-        meta = self.doc.meta
-        props = self.word.core_properties
-        stamp = dt.datetime.combine(meta.date, dt.time(0, 0), tzinfo=dt.UTC)
-        props.title = _clip(self.text(meta.title))
-        props.subject = _clip(self.text(meta.subtitle))
-        props.author = _clip(meta.author.name)
-        props.last_modified_by = _clip(meta.author.name)
-        props.keywords = _clip(", ".join(meta.keywords))
-        props.language = self.lang
-        props.category = _clip(self.text(meta.classification))
-        props.comments = _clip(self.text(meta.summary))
-        props.identifier = _clip(self.doc.stem)
-        props.created = stamp
-        props.modified = stamp
-        props.revision = 1
-
-
-def open_reference(path: Path) -> WordDocument:
-    """The reference document, or a TemplateError saying what is wrong with the file."""
-    try:
-        return docx.Document(str(path))
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        XMLSyntaxError,
-        OSError,
-    ) as exc:
-        raise TemplateError.at(path, f"{path.name} is not a valid .docx: {exc}") from None
-
-
-def _clip(text: str, limit: int = 255) -> str:
-    """Core properties hold 255 characters at most (python-docx enforces Word's limit)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -18,8 +18,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
 
-from .docx_elements import Element, el, set_child, sub
-from .docx_fields import SETTINGS_TAIL
+from .elements import Element, el, set_child, sub
+from .fields import SETTINGS_TAIL
 
 PARTNAME = "/word/footnotes.xml"
 _SEPARATORS = ("separator", "continuationSeparator", "continuationNotice")

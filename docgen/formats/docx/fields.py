@@ -7,7 +7,7 @@ something sensible, and Word or LibreOffice recompute them.
 
 from __future__ import annotations
 
-from .docx_elements import Element, el, set_child, sub, text_run
+from .elements import Element, el, set_child, sub, text_run
 
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 

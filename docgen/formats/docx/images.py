@@ -19,7 +19,7 @@ from docx.image.image import Image as WordImage
 from docx.shared import Mm
 from docx.text.run import Run
 
-from .docx_elements import Element
+from .elements import Element
 
 MAX_HEIGHT = Mm(110)
 """Tallest picture, as in the PDF brief: a figure never fills a page on its own."""

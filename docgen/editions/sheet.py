@@ -1,4 +1,4 @@
-"""The rows of the bilingual summary sheet, shared by its PDF and DOCX renderers.
+"""The bilingual summary sheet's edition: its rows, shared by every format.
 
 One row per field, one cell per language, so the two columns stay aligned row by row in
 every output. Completeness is checked here too: every text the sheet shows must exist in
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Location, Problem, SourceError
-from .labels import format_long_date, format_partial_date, label
-from .model import NOWHERE, Document, Localized, Pos
-from .project import Project
+from ..errors import Location, Problem, SourceError
+from ..labels import format_long_date, format_partial_date, label
+from ..model import NOWHERE, Document, Localized, Pos
+from ..project import Project
+from .common import Properties, direction
 
 
 @dataclass(frozen=True)
@@ -169,3 +170,55 @@ def marking(doc: Document, langs: tuple[str, str]) -> str:
         return ""
     texts = [doc.meta.classification.text(lang, doc.source_lang) for lang in langs]
     return texts[0] if texts[0] == texts[1] else " / ".join(texts)
+
+
+@dataclass(frozen=True)
+class SheetEdition:
+    """The one-page bilingual sheet of an article, format-neutral: its rows (one per field,
+    one cell per language), the heading and footer texts, the marking in both languages,
+    and its properties. ``directions`` gives each column's writing direction."""
+
+    product: str
+    doc: Document
+    langs: tuple[str, str]
+    directions: tuple[str, str]
+    rows: tuple[Row, ...]
+    kinds: tuple[str, str]
+    marking: str
+    footer: str
+    draft: bool
+    draft_label: str
+    properties: Properties
+
+
+def sheet_edition(
+    doc: Document, configured: tuple[str, ...] = (), draft: bool = False, product: str = "sheet"
+) -> SheetEdition:
+    """The sheet of ``doc``; raises ``SourceError`` for missing texts unless ``draft``."""
+    langs = sheet_languages(doc, configured)
+    rows = build_rows(doc, langs, draft=draft)
+    meta = doc.meta
+    title = " / ".join(meta.title.text(lang, doc.source_lang) for lang in langs)
+    return SheetEdition(
+        product=product,
+        doc=doc,
+        langs=langs,
+        directions=(direction(langs[0]), direction(langs[1])),
+        rows=tuple(rows),
+        kinds=(label("summary_sheet", langs[0]), label("summary_sheet", langs[1])),
+        marking=marking(doc, langs),
+        footer=f"{meta.author.name} · {format_long_date(meta.date, langs[0])}",
+        draft=draft,
+        draft_label=" / ".join(dict.fromkeys(label("draft", lang) for lang in langs)),
+        properties=Properties(
+            title=title,
+            subject="",
+            author=meta.author.name,
+            keywords=meta.keywords,
+            language=langs[0],
+            category=marking(doc, langs),
+            comments="",
+            identifier=doc.stem,
+            date=meta.date,
+        ),
+    )

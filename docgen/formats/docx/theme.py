@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from docx.oxml.ns import qn
 
-from ..theme import DEFAULT, Theme
-from .docx_elements import Element
+from ...theme import DEFAULT, Theme
+from .elements import Element
 
 _ROLES = ("primary", "accent", "marking", "foreground", "muted", "panel", "rule")
 _COLOR_ATTRIBUTES = (qn("w:color"), qn("w:fill"))

@@ -1,0 +1,117 @@
+"""The Word plumbing every Word output shares: the reference document, the theme, the
+page size, language tags, document properties, the marking, and saving to bytes.
+
+The report and the sheet are two layouts over one package: both open the project's
+``reference.docx`` (like Pandoc's ``--reference-doc``), keep its styles and page setup,
+recolour it with the theme, and store the same properties — so a fix here (Word's
+255-character property limit, right-to-left tags) reaches both at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import cast
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.shared import Inches
+from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
+
+from ...editions.common import Properties
+from ...errors import TemplateError
+from ...options import RenderOptions
+from ...templates import resolve
+from .elements import Element
+from .styles import word_language
+from .theme import apply_theme
+
+REFERENCE = "report/reference.docx"
+"""The reference document, resolved through the template search path (project first)."""
+
+PROPERTY_LIMIT = 255
+"""Word's limit on a core property (python-docx enforces it by raising)."""
+
+
+def open_reference(path: Path) -> WordDocument:
+    """The reference document, or a TemplateError saying what is wrong with the file."""
+    try:
+        return docx.Document(str(path))
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        XMLSyntaxError,
+        OSError,
+    ) as exc:
+        raise TemplateError.at(path, f"{path.name} is not a valid .docx: {exc}") from None
+
+
+def reference_path(options: RenderOptions) -> Path:
+    return resolve(options.project, REFERENCE)
+
+
+def emptied_reference(
+    options: RenderOptions, path: Path | None = None, *, numbering: bool = False
+) -> WordDocument:
+    """The project's reference document in the theme's colours and fonts, its body emptied
+    (the final section properties kept), on the project's paper. ``numbering``: the
+    layout numbers lists, so the numbering definitions are themed too (python-docx adds
+    an empty numbering part when the reference has none)."""
+    word = open_reference(path or reference_path(options))
+    roots = [cast(Element, word.styles.element)]
+    if numbering:
+        roots.append(cast(Element, word.part.numbering_part.element))
+    apply_theme(roots, options.theme)
+    body = cast(Element, word.element.body)
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    if not word.sections:
+        body.get_or_add_sectPr()
+    if options.project.paper == "Letter":
+        section = word.sections[0]
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+    return word
+
+
+def clip(text: str, limit: int = PROPERTY_LIMIT) -> str:
+    """A property value within Word's limit, cut at a word with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def set_properties(word: WordDocument, props: Properties) -> None:
+    """Core properties from the edition; dates are the article's, not the clock's, so
+    rebuilding an unchanged article gives the same metadata."""
+    core = word.core_properties
+    stamp = dt.datetime.combine(props.date, dt.time(0, 0), tzinfo=dt.UTC)
+    core.title = clip(props.title)
+    core.subject = clip(props.subject)
+    core.author = clip(props.author)
+    core.last_modified_by = clip(props.author)
+    core.keywords = clip(", ".join(props.keywords))
+    core.language = word_language(props.language)
+    core.category = clip(props.category)
+    core.comments = clip(props.comments)
+    core.identifier = clip(props.identifier)
+    core.created = stamp
+    core.modified = stamp
+    core.revision = 1
+
+
+def marking_line(marking: str, draft: bool, draft_label: str) -> str:
+    """The classification, with the draft label beside it for a draft."""
+    if not draft:
+        return marking
+    return f"{marking} — {draft_label}" if marking else draft_label
+
+
+def to_bytes(word: WordDocument) -> bytes:
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,2 @@
+"""HTML: the model written as HTML (``writer``) and the variables HTML templates receive
+(``context``), shared by the PDF backend and, later, by a web edition."""

@@ -1,0 +1,199 @@
+"""Model → HTML fragments, for the HTML-based backends (the PDF brief, the sheet).
+
+Written in Python rather than Jinja macros because it recurses over the block tree and must
+escape every piece of source text: here escaping is the default (``markupsafe.escape``) and
+the only unescaped strings are tags this module writes itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import assert_never
+
+from markupsafe import Markup, escape
+
+from ...model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Section,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+
+_WORD = re.compile(r"\b[^\W\d_]{6,}\b")
+"""A word of six letters or more; capitalised, it is most likely a proper noun."""
+
+
+def _protect_names(text: str) -> Markup:
+    """Escape ``text``, wrapping capitalised words in ``<span class="name">`` so that
+    stylesheets can keep proper nouns whole ("Kazakhstan", not "Kaza-khstan")."""
+    out: list[Markup] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        if not match.group()[0].isupper():
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<span class="name">%s</span>') % match.group())
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+class HtmlWriter:
+    """Writes blocks and inlines; ``raw_html`` lets trusted projects keep raw HTML."""
+
+    def __init__(self, raw_html: bool = False, heading_offset: int = 1) -> None:
+        self.raw_html = raw_html
+        self.heading_offset = heading_offset
+
+    # -- inlines -------------------------------------------------------------------------
+
+    def inlines(self, nodes: tuple[Inline, ...]) -> Markup:
+        return Markup("").join(self.inline(node) for node in nodes)
+
+    def inline(self, node: Inline) -> Markup:
+        match node:
+            case Text():
+                return _protect_names(node.text)
+            case Emphasis():
+                return Markup("<em>%s</em>") % self.inlines(node.children)
+            case Strong():
+                return Markup("<strong>%s</strong>") % self.inlines(node.children)
+            case Strikethrough():
+                return Markup("<s>%s</s>") % self.inlines(node.children)
+            case Code():
+                return Markup("<code>%s</code>") % node.text
+            case Link():
+                title = Markup(' title="%s"') % node.title if node.title else Markup("")
+                return Markup('<a href="%s"%s>%s</a>') % (
+                    node.href,
+                    title,
+                    self.inlines(node.children),
+                )
+            case Image():
+                title = Markup(' title="%s"') % node.title if node.title else Markup("")
+                return Markup('<img src="%s" alt="%s"%s>') % (node.src, node.alt, title)
+            case LineBreak():
+                return Markup("<br>")
+            case FootnoteRef():
+                return Markup(
+                    '<a class="fnref" href="#fn-%d" id="fnref-%d-%s"><sup>%d</sup></a>'
+                ) % (node.number, node.number, node.label, node.number)
+            case RawInline():
+                return Markup(node.text) if self.raw_html else escape(node.text)
+            case _:
+                assert_never(node)
+
+    # -- blocks --------------------------------------------------------------------------
+
+    def blocks(self, nodes: tuple[Block, ...]) -> Markup:
+        return Markup("\n").join(self.block(node) for node in nodes)
+
+    def block(self, node: Block) -> Markup:
+        match node:
+            case Paragraph():
+                return Markup("<p>%s</p>") % self.inlines(node.children)
+            case Section():
+                level = min(node.level + self.heading_offset, 6)
+                number = (
+                    Markup('<span class="secnum">%s</span> ') % node.number if node.number else ""
+                )
+                return Markup(
+                    '<section class="level%d" id="%s">\n<h%d>%s%s</h%d>\n%s\n</section>'
+                ) % (
+                    node.level,
+                    node.ident,
+                    level,
+                    number,
+                    self.inlines(node.title),
+                    level,
+                    self.blocks(node.children),
+                )
+            case Heading():
+                level = min(node.level + self.heading_offset, 6)
+                return Markup("<h%d>%s</h%d>") % (level, self.inlines(node.children), level)
+            case BulletList():
+                return Markup("<ul>\n%s\n</ul>") % self.items(node.items, node.tight)
+            case OrderedList():
+                start = Markup(' start="%d"') % node.start if node.start != 1 else ""
+                return Markup("<ol%s>\n%s\n</ol>") % (start, self.items(node.items, node.tight))
+            case BlockQuote():
+                return Markup("<blockquote>\n%s\n</blockquote>") % self.blocks(node.children)
+            case CodeBlock():
+                return Markup("<pre><code>%s</code></pre>") % node.text
+            case ThematicBreak():
+                return Markup("<hr>")
+            case RawBlock():
+                if self.raw_html:
+                    return Markup(node.text)
+                return Markup('<pre class="raw">%s</pre>') % node.text
+            case Figure():
+                caption = (
+                    Markup("<figcaption>%s</figcaption>") % self.inlines(node.caption)
+                    if node.caption
+                    else ""
+                )
+                return Markup("<figure>%s%s</figure>") % (self.inline(node.image), caption)
+            case Table():
+                return self.table(node)
+            case _:
+                assert_never(node)
+
+    def items(self, items: tuple[ListItem, ...], tight: bool) -> Markup:
+        out = []
+        for item in items:
+            if tight:
+                parts = [
+                    self.inlines(child.children)
+                    if isinstance(child, Paragraph)
+                    else self.block(child)
+                    for child in item.children
+                ]
+                out.append(Markup("<li>%s</li>") % Markup("\n").join(parts))
+            else:
+                out.append(Markup("<li>%s</li>") % self.blocks(item.children))
+        return Markup("\n").join(out)
+
+    def table(self, node: Table) -> Markup:
+        def cell(tag: str, index: int, children: tuple[Inline, ...]) -> Markup:
+            align = node.aligns[index] if index < len(node.aligns) else ""
+            style = Markup(' class="align-%s"') % align if align else ""
+            return Markup("<%s%s>%s</%s>") % (tag, style, self.inlines(children), tag)
+
+        head = Markup("").join(cell("th", i, c.children) for i, c in enumerate(node.header))
+        rows = Markup("\n").join(
+            Markup("<tr>%s</tr>")
+            % Markup("").join(cell("td", i, c.children) for i, c in enumerate(row))
+            for row in node.rows
+        )
+        return Markup("<table>\n<thead><tr>%s</tr></thead>\n<tbody>\n%s\n</tbody>\n</table>") % (
+            head,
+            rows,
+        )
+
+    def footnotes(self, notes: tuple[Footnote, ...]) -> Markup:
+        return Markup("\n").join(
+            Markup('<li id="fn-%d" value="%d">%s</li>')
+            % (note.number, note.number, self.blocks(note.children))
+            for note in notes
+        )
