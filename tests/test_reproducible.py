@@ -196,9 +196,12 @@ def test_a_pdf_from_two_folders_and_two_time_zones_has_one_sha256(tmp_path: Path
         for index, (folder, zone, seed) in enumerate(runs):
             data = render(folder, mode, zone, seed, tmp_path / f"{mode}{index}.pdf")
             found.add(hashlib.sha256(data).hexdigest())
-            content = data + b"".join(pdf_objects(data).values())
+            objects = b"".join(pdf_objects(data).values())
+            content = data + objects
             assert (str(folder).encode() in content) == (mode == "real")
-            assert b"/Subtype /Image" in content or b"/Subtype/Image" in content
+            assert objects.count(b"/Subtype /Image") == 2
+            assert b"+Docgen-Serif" in content  # the fonts came through the canonical URLs
+            assert b"+Docgen-Sans-Bold" in content
     assert len(digests["canonical"]) == 1
     # the control: with the folder's real URLs, the image names and links differ
     assert len(digests["real"]) == 2
