@@ -47,6 +47,8 @@ class Pki:
     no_signing_usage: Path
     no_key: Path
     signer_pem: Path
+    tsa: tuple[Any, Any]
+    """The timestamp authority's certificate and key (cryptography objects)."""
 
 
 def _name(common: str) -> Any:
@@ -78,6 +80,7 @@ def _cert(
     start: dt.datetime = NOW - dt.timedelta(days=30),
     end: dt.datetime = NOW + dt.timedelta(days=365),
     signing: bool = True,
+    timestamping: bool = False,
 ) -> Any:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
@@ -107,6 +110,10 @@ def _cert(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+    if timestamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
     if not ca or subject != issuer:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
@@ -165,6 +172,8 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
         start=NOW + dt.timedelta(days=2),
         end=NOW + dt.timedelta(days=400),
     )
+    tsa_key = _key()
+    tsa = _cert("Test TSA", tsa_key, "Test Root CA", ca_key, timestamping=True)
     encipher = _cert("Jeanne Martin", key, "Test Root CA", ca_key, signing=False)
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
@@ -183,6 +192,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
         no_signing_usage=_p12(folder / "encipher.p12", key, encipher, [ca]),
         no_key=no_key,
         signer_pem=_pem(folder / "signer.pem", good),
+        tsa=(tsa, tsa_key),
     )
 
 
@@ -525,6 +535,94 @@ def test_signing_keeps_the_rendered_metadata(pki: Pki, variant: str | None) -> N
     assert after.trailer["/ID"][1] != after.trailer["/ID"][0]
 
 
+@pytest.fixture
+def tsa_url(pki: Pki) -> Any:
+    """A real RFC 3161 exchange over HTTP on localhost, answered by pyHanko's test TSA."""
+    import http.server
+    import threading
+
+    from asn1crypto import keys, tsp, x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    cert, key = pki.tsa
+    stamper = DummyTimeStamper(
+        tsa_cert=x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsr"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_timestamp_server_makes_it_pades_b_t(pki: Pki, plain_pdf: bytes, tsa_url: str) -> None:
+    from io import BytesIO
+
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signer = load_signer(pki.good, PASSWORD)
+    data = sign_pdf(
+        plain_pdf, signer, reason="", location="", lang="fr", visible=False, timestamp_url=tsa_url
+    )
+    assert verify_pdf(data, "brief.fr.pdf", [pki.ca_pem]) == []
+    # trusting the signer alone is not trusting the timestamp authority
+    [problem] = verify_pdf(data, "brief.fr.pdf", [pki.signer_pem])
+    assert "timestamp is not valid or not trusted" in problem.message
+    _t, _h, der = pem.unarmor(pki.ca_pem.read_bytes())
+    context = ValidationContext(trust_roots=[x509.Certificate.load(der)])
+    [signature] = PdfFileReader(BytesIO(data)).embedded_signatures
+    status = validate_pdf_signature(signature, context)
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+
+
+def test_an_unreachable_timestamp_server_is_a_clear_error(pki: Pki, plain_pdf: bytes) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/tsr"
+    with pytest.raises(DocgenError, match="did not answer") as caught:
+        sign_pdf(
+            plain_pdf,
+            load_signer(pki.good, PASSWORD),
+            reason="",
+            location="",
+            lang="fr",
+            visible=False,
+            timestamp_url=url,
+        )
+    assert caught.value.exit_code == 2
+    assert str(caught.value.problems[0].location) == f"127.0.0.1:{port}"
+
+
 # --- manifest ----------------------------------------------------------------------------
 
 MANIFEST = b'{"files": {"report.fr.docx": "sha256:0f1e"}}\n'
@@ -581,3 +679,16 @@ def test_openssl_cms_verify_accepts_the_manifest_signature(pki: Pki, tmp_path: P
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     assert run.returncode != 0
     assert "Verification failure" in run.stderr
+
+
+def test_a_signature_by_a_now_expired_certificate_fails(pki: Pki, plain_pdf: bytes) -> None:
+    """Without a timestamp nothing proves the signature was made while the certificate was
+    valid (B-B), so once it has expired verification fails."""
+    then = NOW - dt.timedelta(days=100)
+    signer = load_signer(pki.expired, PASSWORD, now=then)
+    data = sign_pdf(
+        plain_pdf, signer, reason="", location="", lang="fr", visible=False, signing_time=then
+    )
+    [problem] = verify_pdf(data, "brief.fr.pdf", [pki.ca_pem])
+    assert "not trusted" in problem.message
+    assert "expired" in problem.message

@@ -27,9 +27,12 @@ import datetime as dt
 import hashlib
 import unicodedata
 from io import BytesIO
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from .signer import signer_name
+from ..errors import Location, Problem
+from .signer import SigningError, signer_name
 
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -70,6 +73,7 @@ def sign_pdf(
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.timestamps import TimestampRequestError
 
     when = (signing_time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     writer = _writer(data)
@@ -98,8 +102,20 @@ def sign_pdf(
         when, meta, signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec
     )
     output = BytesIO()
-    pdf_signer.sign_pdf(writer, appearance_text_params=params or None, output=output)
+    try:
+        pdf_signer.sign_pdf(writer, appearance_text_params=params or None, output=output)
+    except TimestampRequestError as exc:
+        raise timestamp_error(timestamp_url or "", exc) from None
     return output.getvalue()
+
+
+def timestamp_error(url: str, exc: Exception) -> SigningError:
+    """The timestamp server failed: named by its host, as the place to look at."""
+    host = urlsplit(url).netloc or url
+    cause = exc.__cause__ or exc
+    return SigningError(
+        Problem(Location(Path(host)), f"the timestamp server {url} did not answer: {cause}")
+    )
 
 
 def _writer(data: bytes) -> IncrementalPdfFileWriter:
