@@ -367,6 +367,31 @@ def test_poppler_pdfsig_agrees(pki: Pki, signed_pdf: bytes, tmp_path: Path) -> N
     assert "Signature Type: ETSI.CAdES.detached" in run.stdout
 
 
+@pytest.mark.skipif(
+    shutil.which("pdfsig") is None or shutil.which("certutil") is None,
+    reason="poppler-utils or libnss3-tools not installed",
+)
+def test_pdfsig_trusts_the_chain_once_the_ca_is_in_its_nss_database(
+    pki: Pki, signed_pdf: bytes, tmp_path: Path
+) -> None:
+    path = tmp_path / "brief.fr.pdf"
+    path.write_bytes(signed_pdf)
+    nss = tmp_path / "nss"
+    nss.mkdir()
+
+    def pdfsig() -> str:
+        # no -no-ocsp: poppler 22.12 then reports "Unknown issue"; these certificates
+        # name no OCSP responder, so nothing is fetched anyway
+        command = ["pdfsig", "-nssdir", str(nss), str(path)]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    assert "Certificate issuer isn't Trusted" in pdfsig()
+    add = ["certutil", "-A", "-d", f"sql:{nss}", "-n", "test CA", "-t", ",C,", "-i"]
+    subprocess.run([*add, str(pki.ca_pem)], check=True)
+    assert "Certificate Validation: Certificate is Trusted." in pdfsig()
+
+
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils not installed")
 def test_pdfsig_sees_a_flipped_byte(signed_pdf: bytes, tmp_path: Path) -> None:
     path = tmp_path / "brief.fr.pdf"
@@ -692,3 +717,10 @@ def test_a_signature_by_a_now_expired_certificate_fails(pki: Pki, plain_pdf: byt
     [problem] = verify_pdf(data, "brief.fr.pdf", [pki.ca_pem])
     assert "not trusted" in problem.message
     assert "expired" in problem.message
+
+
+def test_the_box_text_keeps_what_its_font_can_show() -> None:
+    from docgen.signing.pdf import _winansi
+
+    assert _winansi("Signé par\u202f: Élodie “N’Diaye”") == 'Signé par : Élodie "N\'Diaye"'
+    assert _winansi("Айгерим Ахметова") == "??????? ????????"
