@@ -81,10 +81,9 @@ def sign_pdf(
     style = None
     params: dict[str, str] = {}
     if visible:
-        reader = PdfFileReader(BytesIO(data))
-        last = reader.root["/Pages"]["/Count"] - 1
-        page = reader.root["/Pages"]
-        spec = fields.SigFieldSpec(field_name, on_page=last, box=_box(_last_page_box(page)))
+        pages = PdfFileReader(BytesIO(data), strict=False).root["/Pages"]
+        box = _box(_last_page_box(pages))
+        spec = fields.SigFieldSpec(field_name, on_page=pages["/Count"] - 1, box=box)
         style, params = _stamp(signer, reason, location, lang, when)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -105,11 +104,11 @@ def sign_pdf(
     try:
         pdf_signer.sign_pdf(writer, appearance_text_params=params or None, output=output)
     except TimestampRequestError as exc:
-        raise timestamp_error(timestamp_url or "", exc) from None
+        raise _timestamp_error(timestamp_url or "", exc) from None
     return output.getvalue()
 
 
-def timestamp_error(url: str, exc: Exception) -> SigningError:
+def _timestamp_error(url: str, exc: Exception) -> SigningError:
     """The timestamp server failed: named by its host, as the place to look at."""
     host = urlsplit(url).netloc or url
     cause = exc.__cause__ or exc
