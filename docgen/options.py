@@ -33,3 +33,6 @@ class RenderOptions:
     draft: bool = False
     pdf_variant: str | None = None
     theme: Theme = DEFAULT
+    source_date_epoch: int | None = None
+    """``SOURCE_DATE_EPOCH`` as the coordinator read it: the time stamped into zip
+    entries (else the article's date). Read once, so a job never looks at the clock."""

@@ -13,6 +13,8 @@ from ...editions import ArticleEdition, Edition, SheetEdition
 from ...options import RenderOptions
 from ...products import get as product
 from .. import Output, RenderResult
+from ...pack.archive import epoch_date_time
+from ...pack.reproducible import normalize_zip
 from .package import to_bytes
 from .report import report_document
 from .sheet import sheet_document
@@ -29,4 +31,8 @@ def render(edition: Edition, options: RenderOptions) -> RenderResult:
             name = product(edition.product).output_name("", "docx")
         case _:
             assert_never(edition)
-    return RenderResult((Output(name, to_bytes(word)),), tuple(warnings))
+    # python-docx stamps zip entries with the local time: fixed times make the bytes a
+    # function of the content (docs/reproducible.md).
+    stamp = epoch_date_time(options.source_date_epoch, edition.properties.date)
+    data = normalize_zip(to_bytes(word), stamp)
+    return RenderResult((Output(name, data),), tuple(warnings))

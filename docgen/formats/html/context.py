@@ -13,7 +13,9 @@ from ... import templates
 from ...editions import ArticleEdition, SheetEdition
 from ...labels import labels_for
 from ...options import RenderOptions
+from ...pack.reproducible import project_url_map
 from ...products import get as product
+from ...project import builtin_templates_dir
 from .writer import HtmlWriter
 
 
@@ -72,13 +74,15 @@ def sheet_html(edition: SheetEdition, options: RenderOptions, size: float = 10.0
 
 
 def theme_context(options: RenderOptions) -> dict[str, Any]:
-    """The theme, and the file URIs templates need for its logo and fonts."""
+    """The theme, and the URLs templates need for its logo and fonts: canonical ones
+    (``docgen.pack.reproducible``), so the PDF does not depend on the project's folder."""
     theme = options.theme
+    urls = project_url_map(options.project.root, builtin_templates_dir())
     return {
         "theme": theme,
-        "logo_uri": theme.logo.as_uri() if theme.logo else "",
+        "logo_uri": urls.url(theme.logo) if theme.logo else "",
         "theme_fonts": [
-            {"family": f.family, "uri": f.path.as_uri(), "weight": f.weight, "style": f.style}
+            {"family": f.family, "uri": urls.url(f.path), "weight": f.weight, "style": f.style}
             for f in theme.fonts
         ],
     }

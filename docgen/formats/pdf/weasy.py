@@ -18,7 +18,8 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...errors import Location, Problem
-from ...project import Project
+from ...pack.reproducible import UrlMap, project_url_map
+from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
@@ -34,6 +35,7 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         allow_remote: bool = False,
         files: tuple[Path, ...] = (),
         quiet_under: Path | None = None,
+        urls: UrlMap | None = None,
     ) -> None:
         super().__init__(timeout=10, allowed_protocols=("http", "https"), allow_redirects=False)
         self.roots = tuple(r.resolve() for r in roots)
@@ -41,12 +43,20 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         self.quiet_under = quiet_under.resolve() if quiet_under else None
         self.allow_remote = allow_remote
         self.refused: list[str] = []
+        self.urls = urls
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
+        if self.urls is not None:
+            try:
+                canonical = self.urls.path(url)
+            except ValueError as exc:
+                return self._refuse(url, str(exc))
+            if canonical is not None:
+                return self._file(url, canonical)
         if scheme == "file":
             return self._file(url, Path(unquote(parts.path)))
         if scheme in ("http", "https") and self.allow_remote:
@@ -77,17 +87,34 @@ class PolicyFetcher(URLFetcher):  # type: ignore[misc]
         raise ValueError(f"refused {url}: {reason}")
 
 
+def url_map(project: Project, base_dir: Path) -> UrlMap:
+    """Canonical URLs for the project, docgen's templates and an article outside the
+    project: laid out under them, a PDF's bytes do not depend on where the project sits
+    (image names and links are derived from URLs)."""
+    extra = (
+        ()
+        if base_dir.resolve().is_relative_to(project.root.resolve())
+        else (("article", base_dir),)
+    )
+    return project_url_map(project.root, builtin_templates_dir(), extra)
+
+
 def layout(
     html: str, project: Project, base_dir: Path, files: tuple[Path, ...] = ()
 ) -> tuple[Any, PolicyFetcher]:
     """Lay ``html`` out into pages (a ``weasyprint.Document``) under the project's policy;
     ``files`` are single files allowed besides the readable folders (the theme's)."""
+    urls = url_map(project, base_dir)
     fetcher = PolicyFetcher(
-        readable_roots(project, base_dir), project.allow_remote, files, quiet_under=base_dir
+        readable_roots(project, base_dir),
+        project.allow_remote,
+        files,
+        quiet_under=base_dir,
+        urls=urls,
     )
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(
-        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        string=html, base_url=urls.base_url(base_dir), url_fetcher=fetcher
     ).render(pdf_tags=True)
     return document, fetcher
 

@@ -1,0 +1,158 @@
+"""A render job: a pure function from input bytes to output bytes.
+
+A job carries every byte its output depends on — the article, the translation it renders,
+the images it shows, the project's templates, theme and ``docgen.toml`` — under virtual
+names (``project/source/x.md``), plus the options. ``run_job`` lays those bytes out in a
+private temporary folder and renders there, so it needs no access to the project: it
+runs the same in this process, in a pool worker, or on a Dask worker on another machine
+that has the same docgen installed. The same job always gives the same bytes, which is
+what makes the cache (``key``), reproducible packs and remote builds one property.
+
+Docgen's own templates and fonts are not shipped: they belong to the installed version.
+Their digest travels instead, and a worker whose copy differs refuses the job.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import __version__
+from ..errors import DocgenError, Location, Problem
+from ..formats import Output
+from ..pack.names import unsafe_name_reason
+
+PROJECT = "project"
+ARTICLE = "article"
+"""Virtual roots: the project folder, and an article's own folder when it lies outside."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output of one article: (product, format, language, options, input bytes)."""
+
+    article: str
+    product: str
+    fmt: str
+    lang: str
+    output: str
+    source: str
+    files: tuple[tuple[str, bytes], ...]
+    draft: bool = False
+    pdf_variant: str | None = None
+    source_date_epoch: int | None = None
+    builtin: str = ""
+    versions: tuple[tuple[str, str], ...] = field(default=())
+
+    def inputs(self) -> dict[str, str]:
+        """Every input's sha256, by virtual name."""
+        return {name: hashlib.sha256(data).hexdigest() for name, data in self.files}
+
+    def key(self) -> str:
+        """The cache key: a hash of everything the output depends on — options, every
+        input byte, docgen's version and built-in templates, the engines' versions."""
+        description = {
+            "docgen": __version__,
+            "builtin": self.builtin,
+            "versions": dict(self.versions),
+            "job": [self.article, self.product, self.fmt, self.lang, self.output, self.source],
+            "options": [self.draft, self.pdf_variant, self.source_date_epoch],
+            "inputs": self.inputs(),
+        }
+        text = json.dumps(description, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a job made: its outputs and the warnings of the render, located by virtual
+    name (``project/source/x.md``); the coordinator maps them back to real paths."""
+
+    outputs: tuple[Output, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+@functools.cache
+def builtin_digest() -> str:
+    """A digest of docgen's built-in templates and fonts, as installed here."""
+    from ..project import builtin_templates_dir
+
+    root = builtin_templates_dir()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def run_job(job: Job) -> JobResult:
+    """Render ``job`` from its bytes alone, in a private folder removed afterwards."""
+    if job.builtin and job.builtin != builtin_digest():
+        raise DocgenError.at(
+            Path(job.output),
+            f"this worker's docgen {__version__} has other built-in templates than the"
+            " coordinator's; install the same docgen on every worker",
+        )
+    with tempfile.TemporaryDirectory(prefix="docgen-job-") as folder:
+        root = Path(folder).resolve()
+        try:
+            return _render_in(root, job)
+        except DocgenError as exc:
+            raise type(exc)([_virtual(p, root) for p in exc.problems]) from None
+
+
+def _render_in(root: Path, job: Job) -> JobResult:
+    from .. import api
+    from ..options import RenderOptions
+    from ..project import load_project
+    from ..theme import load_theme
+    from ..worker import run_limited
+
+    for name, data in job.files:
+        reason = unsafe_name_reason(name)
+        if reason or name.split("/", 1)[0] not in (PROJECT, ARTICLE):
+            raise DocgenError.at(Path(name), f"refused input name: {reason or 'unknown root'}")
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    project = load_project(root / PROJECT)
+    theme = load_theme(project)
+    doc, _warnings = api.load_with_warnings(root / job.source, job.lang or None, project)
+    edition = api.edition_of(doc, job.product, project, draft=job.draft)
+    options = RenderOptions(
+        project,
+        draft=job.draft,
+        pdf_variant=job.pdf_variant,
+        theme=theme,
+        source_date_epoch=job.source_date_epoch,
+    )
+    from ..formats import get
+
+    render = get(job.fmt).load()
+    result = run_limited(render, (edition, options), project.time_limit, Path(job.output), doc.path)
+    warnings = tuple(_virtual(p, root) for p in result.warnings)
+    return JobResult(result.outputs, warnings)
+
+
+def _virtual(problem: Problem, root: Path) -> Problem:
+    """A problem located in the job's folder, located by virtual name instead."""
+    path = problem.location.path
+    if path.is_absolute() and path.is_relative_to(root):
+        location = replace(problem.location, path=path.relative_to(root))
+        return replace(problem, location=location)
+    return problem
+
+
+def real_location(problem: Problem, roots: dict[str, Path]) -> Problem:
+    """A problem located by virtual name, located in the real project again."""
+    parts = problem.location.path.parts
+    if parts and not problem.location.path.is_absolute() and parts[0] in roots:
+        path = roots[parts[0]].joinpath(*parts[1:])
+        return replace(
+            problem, location=Location(path, problem.location.line, problem.location.column)
+        )
+    return problem
