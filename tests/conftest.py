@@ -45,6 +45,12 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, as ``pdftotext`` reads it."""
+    pages = pdf_text(path).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
 def reading_order(blocks: tuple[Block, ...], headings: bool = True) -> list[str]:
     """The plain text of every section title (unless ``headings`` is false) and paragraph,
     in reading order: what every output must show, in this order."""
