@@ -2,13 +2,24 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test setup setup-test lint bench clean
+.PHONY: build test test-min constraints setup setup-test lint bench clean
 
 build: setup
 	$(BIN)/docgen build
 
 test: setup-test lint
 	$(BIN)/pytest
+
+# The suite against every dependency at its lower bound in pyproject.toml, in a throwaway
+# venv (not part of `make test`, which installs the pins of constraints.txt).
+test-min:
+	@scripts/test-min.sh
+
+# After upgrading a dependency in .venv and passing `make test`: pin what is installed now.
+constraints:
+	{ grep '^#' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -iv '^docgen'; } \
+		> constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 setup:
 	@scripts/setup.sh

@@ -59,11 +59,13 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 
-# Reinstall only when the dependency list (pyproject.toml) or the extras changed.
+# Install the exact versions the suite passed with (constraints.txt), so a fresh clone gets
+# what was tested rather than whatever is newest today. Reinstall only when the dependency
+# list (pyproject.toml), the pins (constraints.txt) or the extras changed.
 stamp="$VENV/.docgen-installed${extras:+-test}"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".${extras}"
+  "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".${extras}"
   echo "$want" > "$stamp"
 fi

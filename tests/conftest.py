@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from docgen.model import Block, Paragraph, Section, plain_text
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "source" / "maroc-kazakhstan.md"
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
 
 MINIMAL_FRONT = """\
 ---
@@ -22,6 +24,31 @@ date: 2026-03-14
 lang: fr
 ---
 """
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as poppler's ``pdftotext`` reads it, pages separated by form feeds.
+
+    Tests that check words from a PDF use this, not pypdf: pypdf's extraction varies between
+    releases (7.x splits and merges words WeasyPrint wrote whole), so it tested pypdf, not
+    docgen. ``pdftotext`` is what readers' tools use; ``make test`` installs poppler-utils.
+    """
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise RuntimeError("pdftotext not found: install poppler-utils (make test does)")
+    return subprocess.run(
+        [pdftotext, "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, as ``pdftotext`` reads it."""
+    pages = pdf_text(path).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
 def reading_order(blocks: tuple[Block, ...], headings: bool = True) -> list[str]:

@@ -1,4 +1,5 @@
-"""The PDF brief: its HTML (fast, exact) and the PDF read back by pypdf and pdftotext."""
+"""The PDF brief: its HTML (fast, exact) and the PDF read back: text by pdftotext, structure
+by pypdf."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from docgen.options import RenderOptions
 from docgen.project import load_project
 from tests.rendering import brief_html, render_pdf
 
-from .conftest import ARTICLE, REPO, reading_order
+from .conftest import ARTICLE, REPO, pdf_pages, pdf_text, reading_order
 
 
 def options_for(tmp_path: Path) -> RenderOptions:
@@ -70,14 +71,16 @@ def brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# What the brief's page margins show for the article (pdftotext gives each its own line):
+# running title, marking, date, page number.
+RUNNING = re.compile(r"Maroc–Kazakhstan|NON CLASSIFIÉ|1 décembre 2025|Page \d+ / \d+")
+
+
 def body_text(pdf_path: Path) -> str:
     """The PDF's text without running headers and footers, hyphenation undone."""
     lines = []
-    for page in PdfReader(pdf_path).pages:
-        for line in (page.extract_text() or "").splitlines():
-            if re.search(r"Page \d+ / \d+$", line) or line.endswith("1 décembre 2025"):
-                continue
-            lines.append(line)
+    for page in pdf_pages(pdf_path):
+        lines += [line for line in page.splitlines() if not RUNNING.fullmatch(line.strip())]
     return squash("\n".join(lines))
 
 
@@ -110,7 +113,8 @@ def test_pdf_metadata_bookmarks_and_tags(brief: Path) -> None:
 
 
 def test_pdf_pages_carry_marking_and_page_numbers(brief: Path) -> None:
-    pages = [page.extract_text() or "" for page in PdfReader(brief).pages]
+    pages = pdf_pages(brief)
+    assert len(pages) == len(PdfReader(brief).pages)
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "NON CLASSIFIÉ" in page
@@ -150,7 +154,7 @@ def test_fonts_are_embedded_from_the_templates(brief: Path) -> None:
 def test_cyrillic_and_arabic_have_glyphs(write_source: Callable[..., Path], tmp_path: Path) -> None:
     path = write_source("Астана, Қазақстан — الرباط\n")
     (out,) = render_pdf(api.load(path), options_for(tmp_path), tmp_path)
-    text = PdfReader(out).pages[0].extract_text() or ""
+    text = pdf_pages(out)[0]
     assert "Қазақстан" in text and "Астана" in text
     fonts = {
         str(f.get_object()["/BaseFont"])
@@ -191,7 +195,7 @@ def test_english_brief_holds_the_english_text(tmp_path: Path) -> None:
     doc = api.load(ARTICLE, "en")
     (out,) = render_pdf(doc, options_for(tmp_path), tmp_path)
     assert out.name == "brief.en.pdf"
-    text = squash("\n".join(page.extract_text() or "" for page in PdfReader(out).pages))
+    text = squash(pdf_text(out))
     assert "Morocco–Kazakhstan: a model partnership" in text
     for section in doc.sections():
         assert squash(plain_text(section.title)) in text

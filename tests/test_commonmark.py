@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from docgen.formats.html.writer import HtmlWriter
 from docgen.markdown import parse_body
@@ -17,12 +16,8 @@ from docgen.source import load
 from docgen.typography import apply
 from tests.rendering import render_pdf
 
-from .commonmark import SPEC, examples
-from .conftest import ARTICLE, REPO
-
-pytestmark = pytest.mark.skipif(
-    not SPEC.is_file(), reason="../shared/peers is not beside this checkout"
-)
+from .commonmark import examples
+from .conftest import ARTICLE, REPO, pdf_text
 
 
 def visible_words(markup: str) -> str:
@@ -60,7 +55,7 @@ def test_all_examples_in_one_pdf(tmp_path: Path) -> None:
     doc = apply(Document(base.path, base.meta, tuple(sections), lang="en"))
     options = RenderOptions(load_project(REPO))
     (out,) = render_pdf(doc, options, tmp_path)
-    text = " ".join(page.extract_text() or "" for page in PdfReader(out).pages)
+    text = pdf_text(out)
     # Words are looked up in the text with all spacing removed: adjacent spans such as
     # `hi`lo come out of the PDF as one word "hilo", which is not a loss.
     flat = re.sub(r"\s+", "", text)

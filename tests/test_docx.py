@@ -54,12 +54,12 @@ from docgen.resources import image_problems
 from docgen.source import load
 from tests.rendering import render_with_warnings
 
+from .commonmark import examples as commonmark_examples
 from .conftest import reading_order
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source" / "maroc-kazakhstan.md"
 REFERENCE = ROOT / "templates" / "report" / "reference.docx"
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "peers" / "commonmark-spec.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 try:
@@ -645,29 +645,11 @@ def test_libreoffice_converts_the_report(report: Path, article: Document, tmp_pa
     assert "Page 3 sur" in flat
 
 
-def commonmark_examples() -> list[str]:
-    fence = "`" * 32
-    examples: list[str] = []
-    lines = SPEC.read_text(encoding="utf-8").split("\n")
-    index = 0
-    while index < len(lines):
-        if lines[index] == fence + " example":
-            end = lines.index(fence, index + 1)
-            body = lines[index + 1 : end]
-            dot = body.index(".")
-            examples.append("\n".join(body[:dot]).replace("→", "\t") + "\n")
-            index = end
-        index += 1
-    return examples
-
-
 @pytest.mark.slow
 def test_every_commonmark_example_renders_without_losing_text(
     article: Document, project: Project, tmp_path: Path
 ) -> None:
-    if not SPEC.is_file():
-        pytest.skip(f"CommonMark spec not found at {SPEC}")
-    examples = commonmark_examples()
+    examples = [example.markdown for example in commonmark_examples()]
     assert len(examples) > 600
     marker = "DOCGENEXAMPLE{:04d}"
     batch_size = 100

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from pypdf import PdfReader
 
 from docgen import api
 from docgen.labels import LABELS
@@ -18,6 +17,7 @@ from docgen.project import load_project
 from tests.rendering import render_pdf, render_report
 
 from .conftest import ARTICLE, REPO, reading_order
+from .conftest import pdf_text as poppler_text
 from .test_brief import body_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,8 +40,8 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-    return re.sub(r"[\u2010-]\n", "", text)
+    """The brief's text as pdftotext reads it, words hyphenated at line ends joined."""
+    return re.sub(r"[\u2010-]\n", "", poppler_text(path))
 
 
 def fold(text: str) -> str:
