@@ -14,42 +14,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formats, products, source
-from .accessibility import missing_alt_text
-from .editions import Edition, build_edition
+from .editions import Edition
 from .editions.sheet import untranslated
+from .engine import build as engine
+from .engine.build import Progress
+from .engine.cache import CACHE_DIR, Cache
 from .errors import DocgenError, Location, Problem
 from .formats import RenderResult
 from .i18n import stale_units
+from .loading import edition_of, load_with_warnings
 from .model import Document
 from .options import RenderOptions
-from .output import safe_output_dir, write_atomic
+from .pack.archive import source_date_epoch
 from .project import Project, load_project
-from .resources import image_problems
 from .theme import load_theme
-from .worker import run_limited
+
+__all__ = [
+    "BuildResult",
+    "build",
+    "check",
+    "clean",
+    "edition_of",
+    "load",
+    "load_with_warnings",
+    "prepare",
+    "render",
+    "resolve_article",
+    "selection",
+    "sources_of",
+]
 
 
 def load(path: str | Path, lang: str | None = None) -> Document:
     """An article as a document model, typography applied, in ``lang`` (default: its own)."""
     doc, _warnings = load_with_warnings(Path(path), lang)
     return doc
-
-
-def load_with_warnings(
-    path: Path, lang: str | None = None, project: Project | None = None
-) -> tuple[Document, list[Problem]]:
-    """Load, apply typography, and run the model checks (images, accessibility).
-
-    Raises ``DocgenError`` with every error; returns the warnings.
-    """
-    from .typography import apply
-
-    doc, warnings = source.load(path, lang)
-    found = warnings + missing_alt_text(doc) + image_problems(doc, project or load_project())
-    errors = [p for p in found if p.severity == "error"]
-    if errors:
-        raise DocgenError(errors)
-    return apply(doc), found
 
 
 def resolve_article(name: str | Path, project: Project | None = None) -> Path:
@@ -90,6 +89,8 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: int = 0
+    cached: int = 0
 
 
 @dataclass
@@ -194,12 +195,6 @@ def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> l
     return warnings
 
 
-def edition_of(doc: Document, product: str, project: Project, *, draft: bool = False) -> Edition:
-    """The edition of ``doc`` as ``product``, ready for any format backend."""
-    info = products.get(product)
-    return build_edition(info.edition, product, doc, languages=project.languages, draft=draft)
-
-
 def render(edition: Edition, fmt: str, options: RenderOptions) -> RenderResult:
     """One edition in one format, in this process (no time limit): bytes and warnings."""
     return formats.get(fmt).load()(edition, options)
@@ -216,13 +211,20 @@ def build(
     draft: bool = False,
     pdf_variant: str | None = None,
     strict: bool = False,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    use_cache: bool = True,
+    zip_packs: bool = False,
     on_file: Callable[[Path], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> BuildResult:
-    """Build articles into ``output/<stem>/``: every product and format asked for.
+    """Build articles into ``output/<stem>/``: every product and format asked for, and a
+    ``manifest.json`` per article (``docgen.engine``).
 
     Every article is loaded and checked in every language before anything is written
-    (``prepare``); an article's outputs are all rendered before the first of them is
-    written, so a failure never leaves a mixed set on disk.
+    (``prepare``); each output is a job, answered from the project's cache when its
+    inputs are unchanged, else rendered — ``jobs`` at a time, or on the Dask cluster at
+    ``scheduler``. An article's outputs are written together once all of them succeeded.
     """
     started = time.perf_counter()
     project = project or load_project()
@@ -230,41 +232,38 @@ def build(
     chosen = list(dict.fromkeys(product.name for product, _ in pairs))
     output_root = Path(output).resolve() if output else project.output_dir
     theme = load_theme(project)
+    epoch = source_date_epoch()
     prepared, warnings = prepare(
         paths, project, chosen, languages or project.languages, draft=draft, strict=strict
     )
-    result = BuildResult(warnings=warnings)
-    options = RenderOptions(project, draft=draft, pdf_variant=pdf_variant, theme=theme)
-    for item in prepared:
-        target_dir = safe_output_dir(output_root, item.doc.stem)
-        outputs: list[tuple[Path, bytes]] = []
-        for product, fmt in pairs:
-            backend = _backend(fmt)
-            targets = list(item.by_lang.values()) if product.per_language else [item.doc]
-            for target_doc in targets:
-                edition = edition_of(target_doc, product.name, project, draft=draft)
-                rendered: RenderResult = run_limited(
-                    backend,
-                    (edition, options),
-                    project.time_limit,
-                    target_dir / product.output_name(target_doc.lang, fmt),
-                    item.doc.path,
-                )
-                result.warnings.extend(rendered.warnings)
-                outputs.extend((target_dir / out.name, out.data) for out in rendered.outputs)
-        for path, data in outputs:
-            write_atomic(path, lambda temp, data=data: temp.write_bytes(data))  # type: ignore[misc]
-            result.files.append(path)
-            if on_file:
-                on_file(path)
+    options = RenderOptions(
+        project, draft=draft, pdf_variant=pdf_variant, theme=theme, source_date_epoch=epoch
+    )
+    plans = engine.plan(
+        [(item.doc, item.by_lang) for item in prepared], pairs, project, options, output_root
+    )
+    cache = Cache(project.root / CACHE_DIR) if use_cache else None
+    done = engine.run(
+        plans,
+        project,
+        jobs=jobs,
+        scheduler=scheduler,
+        cache=cache,
+        zip_packs=zip_packs,
+        source_date_epoch=epoch,
+        on_progress=on_progress,
+        on_file=on_file,
+    )
+    result = BuildResult(files=done.files, warnings=warnings + done.warnings)
+    result.rendered, result.cached = done.rendered, done.cached
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _backend(fmt: str) -> formats.RenderFunction:
-    """The format's render function, imported here, before any fork, so that every render
-    reuses the loaded libraries."""
-    return formats.get(fmt).load()
+def clean(project: Project | None = None) -> int:
+    """Empty the project's build cache; the number of entries removed."""
+    project = project or load_project()
+    return Cache(project.root / CACHE_DIR).clear()
 
 
 def _languages(doc: Document, requested: Sequence[str]) -> list[str]:

@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, formats, products
+from . import formats, products
 from .errors import DocgenError, Problem, display_path
 from .options import PDF_VARIANTS
+from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,6 +118,20 @@ def main(debug: bool) -> None:
     help="Write PDFs as PDF/A (archival) or PDF/UA (accessibility); tagged PDF either way.",
 )
 @click.option("--strict", is_flag=True, help="Fail on stale translations instead of warning.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Outputs rendered at once; default: the number of CPUs.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Render on this Dask cluster instead (workers need docgen installed).",
+)
+@click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
+@click.option("--zip", "zip_packs", is_flag=True, help="Also write output/NAME.zip per article.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def build(
@@ -128,10 +143,16 @@ def build(
     draft: bool,
     pdf_variant: str | None,
     strict: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+    zip_packs: bool,
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
     from .api import build as run_build
+    from .engine.build import terminal_progress
+    from .engine.executors import default_jobs
 
     def report(path: Path) -> None:
         if not quiet:
@@ -146,11 +167,51 @@ def build(
         draft=draft,
         pdf_variant=pdf_variant,
         strict=strict,
+        jobs=jobs or default_jobs(),
+        scheduler=scheduler,
+        use_cache=not force,
+        zip_packs=zip_packs,
         on_file=report,
+        on_progress=terminal_progress(quiet),
     )
     _print_problems(result.warnings)
     if not quiet:
-        click.echo(f"built {len(result.files)} file(s) in {result.seconds:.2f} s")
+        click.echo(
+            f"built {len(result.files)} file(s) in {result.seconds:.2f} s"
+            f" ({result.rendered} rendered, {result.cached} from the cache)"
+        )
+
+
+@main.command()
+@_reporting
+def clean() -> None:
+    """Empty the build cache (.docgen/cache); outputs are left alone."""
+    from .api import clean as run_clean
+
+    click.echo(f"removed {run_clean()} cached result(s)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A trusted root certificate (PEM) for the signatures (repeatable).",
+)
+@_reporting
+def verify(paths: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
+    """Check packs (folders or .zip files) against their manifests, and their signatures:
+    exit 0 when every file is intact, 2 naming each changed, missing or extra file."""
+    from .verify import verify_paths
+
+    problems = verify_paths(list(paths), list(trust))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DocgenError(problems)
+    _print_problems(problems)
+    for path in paths:
+        click.echo(f"{display_path(path)}: intact")
 
 
 @main.command()

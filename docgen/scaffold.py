@@ -119,7 +119,7 @@ A paragraph with *emphasis*, **bold** and a note[^1].
 [^1]: The text of the note.
 """
 
-GITIGNORE = "/output/\n"
+GITIGNORE = "/output/\n/.docgen/\n"
 
 
 def init(folder: Path) -> list[Path]:

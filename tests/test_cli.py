@@ -73,7 +73,8 @@ def test_failed_build_keeps_previous_output(project: Path) -> None:
     code, out = run("build", "-f", "pdf")
     assert code == 2 and "source/a.md:5:7: error: lang" in out
     assert output.read_bytes() == before
-    assert sorted(p.name for p in output.parent.iterdir()) == ["brief.fr.pdf", "summary.pdf"]
+    names = sorted(p.name for p in output.parent.iterdir())
+    assert names == ["brief.fr.pdf", "manifest.json", "summary.pdf"]
 
 
 def test_bad_command_lines_exit_2(project: Path) -> None:

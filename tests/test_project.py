@@ -47,12 +47,13 @@ def test_init_then_build_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert built == [
         "brief.en.pdf",
         "brief.fr.pdf",
+        "manifest.json",
         "report.en.docx",
         "report.fr.docx",
         "summary.docx",
         "summary.pdf",
     ]
-    assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n"
+    assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n/.docgen/\n"
     assert (tmp_path / "pack" / "source" / "example.i18n.yml").is_file()
     example = tmp_path / "pack" / "source" / "example.md"
     example.write_text(

@@ -21,10 +21,10 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import __version__
 from ..errors import DocgenError, Location, Problem
 from ..formats import Output
 from ..pack.names import unsafe_name_reason
+from ..version import __version__
 
 PROJECT = "project"
 ARTICLE = "article"
@@ -47,6 +47,9 @@ class Job:
     source_date_epoch: int | None = None
     builtin: str = ""
     versions: tuple[tuple[str, str], ...] = field(default=())
+    time_limit: float | None = None
+    """Seconds the render may take (the coordinator's setting); not part of the key: it
+    decides whether an output is made, never what it holds."""
 
     def inputs(self) -> dict[str, str]:
         """Every input's sha256, by virtual name."""
@@ -106,7 +109,7 @@ def run_job(job: Job) -> JobResult:
 
 
 def _render_in(root: Path, job: Job) -> JobResult:
-    from .. import api
+    from .. import loading
     from ..options import RenderOptions
     from ..project import load_project
     from ..theme import load_theme
@@ -121,8 +124,8 @@ def _render_in(root: Path, job: Job) -> JobResult:
         path.write_bytes(data)
     project = load_project(root / PROJECT)
     theme = load_theme(project)
-    doc, _warnings = api.load_with_warnings(root / job.source, job.lang or None, project)
-    edition = api.edition_of(doc, job.product, project, draft=job.draft)
+    doc, _warnings = loading.load_with_warnings(root / job.source, job.lang or None, project)
+    edition = loading.edition_of(doc, job.product, project, draft=job.draft)
     options = RenderOptions(
         project,
         draft=job.draft,
@@ -133,7 +136,8 @@ def _render_in(root: Path, job: Job) -> JobResult:
     from ..formats import get
 
     render = get(job.fmt).load()
-    result = run_limited(render, (edition, options), project.time_limit, Path(job.output), doc.path)
+    limit = project.time_limit if job.time_limit is None else job.time_limit
+    result = run_limited(render, (edition, options), limit, Path(job.output), doc.path)
     warnings = tuple(_virtual(p, root) for p in result.warnings)
     return JobResult(result.outputs, warnings)
 

@@ -21,8 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import DocgenError, Location, Problem
+from ..version import __version__
 from .names import RESERVED_NAMES, unsafe_name_reason
 from .pdfscan import pdf_page_count
 

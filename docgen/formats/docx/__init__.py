@@ -11,10 +11,10 @@ from typing import assert_never
 
 from ...editions import ArticleEdition, Edition, SheetEdition
 from ...options import RenderOptions
-from ...products import get as product
-from .. import Output, RenderResult
 from ...pack.archive import epoch_date_time
 from ...pack.reproducible import normalize_zip
+from ...products import get as product
+from .. import Output, RenderResult
 from .package import to_bytes
 from .report import report_document
 from .sheet import sheet_document

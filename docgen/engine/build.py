@@ -1,0 +1,296 @@
+"""The coordinator: jobs out, bytes back, one article's pack written at a time.
+
+Every article was loaded and checked before (``api.prepare``). Here each output becomes a
+job; jobs whose key is in the cache are answered from it, the others go to the executor,
+all articles interleaved. When all of an article's jobs are back, its files and its
+``manifest.json`` are written together (atomic replaces), and its zip if asked. An
+article with a failed job writes nothing; the others are still written, and the build
+then fails naming each failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import products
+from ..errors import DocgenError, Problem
+from ..model import Document
+from ..options import RenderOptions
+from ..output import safe_output_dir, write_atomic
+from ..pack.archive import epoch_date_time, write_zip
+from ..pack.manifest import Manifest, OutputEntry, engine_versions
+from ..pack.names import MANIFEST_NAME
+from ..project import Project
+from .cache import Cache
+from .executors import executor_for
+from .inputs import InputReader
+from .job import ARTICLE, PROJECT, Job, JobResult, builtin_digest, real_location, run_job
+
+
+@dataclass
+class ArticlePlan:
+    """One article's jobs and where its pack goes."""
+
+    doc: Document
+    target_dir: Path
+    jobs: list[Job] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)
+    """The language(s) of each output, as the manifest records them (``fr+en``)."""
+    results: dict[str, JobResult] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    error_type: type[DocgenError] = DocgenError
+
+
+@dataclass
+class EngineResult:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rendered: int = 0
+    cached: int = 0
+
+
+Progress = Callable[[int, int, Job, bool], None]
+
+
+def plan(
+    prepared: Sequence[tuple[Document, dict[str, Document]]],
+    pairs: Sequence[tuple[products.ProductInfo, str]],
+    project: Project,
+    options: RenderOptions,
+    output_root: Path,
+) -> list[ArticlePlan]:
+    """A job per article, product, format and language, with its input bytes."""
+    reader = InputReader(project, options.theme)
+    builtin = builtin_digest()
+    versions = engine_versions()
+    plans = []
+    for doc, by_lang in prepared:
+        article = ArticlePlan(doc, safe_output_dir(output_root, doc.stem))
+        for product, fmt in pairs:
+            targets = list(by_lang.values()) if product.per_language else [doc]
+            for target in targets:
+                lang = target.lang if product.per_language else ""
+                files = reader.files(target)
+                output = product.output_name(target.lang, fmt)
+                article.languages[output] = lang or _sheet_languages(doc, project)
+                article.jobs.append(
+                    Job(
+                        article=doc.stem,
+                        product=product.name,
+                        fmt=fmt,
+                        lang=lang,
+                        output=output,
+                        source=reader.name(doc.path, doc.path.parent),
+                        files=files,
+                        draft=options.draft,
+                        pdf_variant=options.pdf_variant,
+                        source_date_epoch=options.source_date_epoch,
+                        builtin=builtin,
+                        versions=versions,
+                        time_limit=project.time_limit,
+                    )
+                )
+        plans.append(article)
+    return plans
+
+
+Finish = Callable[[ArticlePlan, list[tuple[str, bytes, Job]]], list[tuple[str, bytes, Job]]]
+"""A last step on an article's outputs before they are written (signing)."""
+
+
+def run(
+    plans: list[ArticlePlan],
+    project: Project,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    cache: Cache | None = None,
+    zip_packs: bool = False,
+    source_date_epoch: int | None = None,
+    on_progress: Progress | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    finish: Finish | None = None,
+) -> EngineResult:
+    """Run every plan's jobs (cache first), then write each complete article."""
+    result = EngineResult()
+    counter = _Counter(sum(len(p.jobs) for p in plans), on_progress)
+    pending: list[tuple[ArticlePlan, Job]] = []
+    for article in plans:
+        for job in article.jobs:
+            hit = cache.get(job.key()) if cache is not None else None
+            if hit is None:
+                pending.append((article, job))
+                continue
+            article.results[job.output] = hit
+            result.cached += 1
+            counter.step(job, cached=True)
+    if pending:
+        _render(
+            pending,
+            project,
+            jobs=jobs,
+            scheduler=scheduler,
+            cache=cache,
+            counter=counter,
+            result=result,
+        )
+    failures: list[Problem] = []
+    error_type: type[DocgenError] = DocgenError
+    for article in plans:
+        if article.problems:
+            failures += article.problems
+            error_type = article.error_type
+            continue
+        roots = {PROJECT: project.root, ARTICLE: article.doc.path.parent}
+        outputs: list[tuple[str, bytes, Job]] = []
+        pages: dict[str, int | None] = {}
+        for job in article.jobs:
+            job_result = article.results[job.output]
+            result.warnings += [real_location(p, roots) for p in job_result.warnings]
+            outputs += [(out.name, out.data, job) for out in job_result.outputs]
+            pages.update((out.name, out.pages) for out in job_result.outputs)
+        if finish is not None:
+            outputs = finish(article, outputs)
+        _write_pack(
+            article,
+            outputs,
+            pages=pages,
+            source_date_epoch=source_date_epoch,
+            zip_packs=zip_packs,
+            result=result,
+            on_file=on_file,
+        )
+    if failures:
+        raise error_type(failures)
+    return result
+
+
+@dataclass
+class _Counter:
+    total: int
+    on_progress: Progress | None
+    done: int = 0
+
+    def step(self, job: Job, cached: bool = False) -> None:
+        self.done += 1
+        if self.on_progress:
+            self.on_progress(self.done, self.total, job, cached)
+
+
+def _render(
+    pending: list[tuple[ArticlePlan, Job]],
+    project: Project,
+    *,
+    jobs: int,
+    scheduler: str | None,
+    cache: Cache | None,
+    counter: _Counter,
+    result: EngineResult,
+) -> None:
+    """The jobs the cache could not answer, every article's interleaved."""
+    workers = 1 if len(pending) == 1 and not scheduler else jobs
+    with executor_for(workers, scheduler) as executor:
+        futures: dict[Future[JobResult], tuple[ArticlePlan, Job]] = {
+            executor.submit(run_job, job): (article, job) for article, job in pending
+        }
+        waiting = set(futures)
+        while waiting:
+            finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                article, job = futures[future]
+                try:
+                    job_result = future.result()
+                except DocgenError as exc:
+                    roots = {PROJECT: project.root, ARTICLE: article.doc.path.parent}
+                    article.problems += [real_location(p, roots) for p in exc.problems]
+                    article.error_type = type(exc)
+                else:
+                    article.results[job.output] = job_result
+                    result.rendered += 1
+                    if cache is not None:
+                        cache.put(job.key(), job_result)
+                counter.step(job)
+
+
+def _write_pack(
+    article: ArticlePlan,
+    outputs: list[tuple[str, bytes, Job]],
+    *,
+    pages: dict[str, int | None],
+    source_date_epoch: int | None,
+    zip_packs: bool,
+    result: EngineResult,
+    on_file: Callable[[Path], None] | None,
+) -> None:
+    """The article's files, then its manifest (the last write: a pack whose manifest
+    matches is whole), then its zip."""
+    import hashlib
+
+    stamp = epoch_date_time(source_date_epoch, article.doc.meta.date)
+    entries = []
+    inputs: dict[str, str] = {}
+    for name, data, job in outputs:
+        path = article.target_dir / name
+        write_atomic(path, lambda temp, data=data: temp.write_bytes(data))  # type: ignore[misc]
+        result.files.append(path)
+        if on_file:
+            on_file(path)
+        inputs.update(job.inputs())
+        language = article.languages.get(job.output, job.lang)
+        entries.append(
+            OutputEntry(
+                name,
+                job.product,
+                job.fmt,
+                language,
+                pages.get(name),
+                len(data),
+                hashlib.sha256(data).hexdigest(),
+            )
+        )
+    manifest = Manifest(
+        article=article.doc.stem,
+        outputs=tuple(entries),
+        inputs=tuple(sorted(inputs.items())),
+        versions=engine_versions(),
+        build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",
+    )
+    data = manifest.to_bytes()
+    path = article.target_dir / MANIFEST_NAME
+    write_atomic(path, lambda temp: temp.write_bytes(data))
+    if zip_packs:
+        target = article.target_dir.with_suffix(".zip")
+        write_zip(article.target_dir, target, stamp)
+        result.files.append(target)
+        if on_file:
+            on_file(target)
+
+
+def _sheet_languages(doc: Document, project: Project) -> str:
+    """The sheet's two languages, ``fr+en``."""
+    from ..editions.sheet import sheet_languages
+
+    try:
+        first, second = sheet_languages(doc, project.languages)
+    except DocgenError:
+        return doc.source_lang
+    return f"{first}+{second}"
+
+
+def terminal_progress(quiet: bool) -> Progress | None:
+    """``[12/52] brief.en.pdf  maroc-kazakhstan`` on a terminal; nothing under --quiet or
+    when standard error is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, job: Job, cached: bool) -> None:
+        note = "  (cached)" if cached else ""
+        line = f"[{done}/{total}] {job.output}  {job.article}{note}"
+        sys.stderr.write("\r\033[K" + line + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+    return show

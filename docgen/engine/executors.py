@@ -1,0 +1,104 @@
+"""Where jobs run: in this process, in a local process pool (``-j N``), or on a Dask
+cluster (``--scheduler tcp://HOST:PORT``).
+
+The seam is ``concurrent.futures.Executor``: a process pool locally, and
+``distributed.Client.get_executor()`` for a cluster. docgen writes no scheduler of its
+own. Jobs carry their inputs as bytes and return bytes, so a remote worker needs docgen
+installed and nothing else — no shared folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+from ..errors import ConfigError
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so that a killed build never
+    leaves a render running (and writing) on its own. Elsewhere: nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _warm_worker() -> None:
+    """A pool worker: dies with the build, and ignores Ctrl-C (the coordinator stops it)."""
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class InlineExecutor(Executor):
+    """Runs each job at once, in this process: ``-j 1``, and the cache-only path."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def executor_for(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
+    """The executor for a build; on exit (Ctrl-C included) every worker is stopped."""
+    if scheduler:
+        yield from _dask(scheduler)
+        return
+    if jobs <= 1:
+        yield InlineExecutor()
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_warm_worker,
+    )
+    try:
+        yield pool
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(OSError):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _dask(address: str) -> Iterator[Executor]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError.at(
+            _where(), "--scheduler needs Dask: pip install 'docgen[dask]'"
+        ) from None
+    try:
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError.at(
+            _where(), f"cannot reach the Dask scheduler {address}: {exc}"
+        ) from None
+    try:
+        yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def _where() -> Any:
+    from pathlib import Path
+
+    return Path("--scheduler")

@@ -1,0 +1,38 @@
+"""Loading an article for rendering: the document in one language, checked, typography
+applied, and its edition for a product. Shared by the coordinator (``api``) and by jobs
+(``engine.job``), which must not depend on the coordinator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import products, source
+from .accessibility import missing_alt_text
+from .editions import Edition, build_edition
+from .errors import DocgenError, Problem
+from .model import Document
+from .project import Project, load_project
+from .resources import image_problems
+
+
+def load_with_warnings(
+    path: Path, lang: str | None = None, project: Project | None = None
+) -> tuple[Document, list[Problem]]:
+    """Load, apply typography, and run the model checks (images, accessibility).
+
+    Raises ``DocgenError`` with every error; returns the warnings.
+    """
+    from .typography import apply
+
+    doc, warnings = source.load(path, lang)
+    found = warnings + missing_alt_text(doc) + image_problems(doc, project or load_project())
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        raise DocgenError(errors)
+    return apply(doc), found
+
+
+def edition_of(doc: Document, product: str, project: Project, *, draft: bool = False) -> Edition:
+    """The edition of ``doc`` as ``product``, ready for any format backend."""
+    info = products.get(product)
+    return build_edition(info.edition, product, doc, languages=project.languages, draft=draft)
