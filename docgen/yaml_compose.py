@@ -1,0 +1,308 @@
+"""YAML text → a node graph with positions: libyaml's speed, ruamel.yaml's answers.
+
+docgen never constructs Python objects from YAML; it reads composed nodes (kind, tag, raw
+scalar text, start mark). Composing used to be ruamel.yaml's pure-Python composer, ~15 ms
+for the seed's front matter and several times per ``check``. PyYAML's C extension over
+libyaml composes the same text in well under a millisecond, with the same graph and marks.
+
+The two disagree at the edges — YAML 1.1 against 1.2, libyaml's leniency with tabs and its
+line separators, the mark of an empty value, and every error message — and docgen's
+messages and positions are ruamel's, checked byte for byte by the golden tests. So the fast
+composer is used only where it was found to agree (``tests/test_yaml_compose.py`` compares
+both on generated documents): a text holding a tab or a line separator, a YAML error, an
+alias or a nesting past ``MAX_DEPTH`` goes to ruamel.yaml, which gives the answer it always
+gave. Without PyYAML's C extension (libyaml not built) everything goes to ruamel.yaml:
+slower, identical.
+
+Both paths then refuse what would break a renderer later: control characters, noncharacters
+and lone surrogates that escapes (``"\\e"``, ``"\\x07"``, ``"\\ud800"``) put into a value,
+and nesting deeper than ``MAX_DEPTH`` (counted on parser events, before any recursion).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import Location, Problem
+
+MAX_DEPTH = 32
+"""Lists and mappings nested deeper are refused. The front matter needs 4; ruamel's
+recursive composer fails near 300 (``[`` × 500 was a ``RecursionError``)."""
+
+_SLOW_TEXT = re.compile(
+    "[\t\r\x85\u2028\u2029\ufeff]"  # tabs; YAML 1.1's extra line breaks; a BOM inside
+    "|(?:^|[ \n\\[{,])[&!][^ \n]"  # an anchor or a tag: the node's mark differs
+    "|[|>][-+0-9]*#"  # a comment glued to a block scalar's header: libyaml accepts it
+    "|(?m:^(?:---|\\.\\.\\.)(?:[ \n]|$))"  # a document marker
+    "|(?m:^[ -]*\\?(?:[ \n]|$))"  # an explicit key ("? "): empty values marked differently
+)
+"""Where libyaml and ruamel.yaml were found to disagree (see the module's docstring):
+ruamel refuses tabs libyaml accepts; libyaml counts U+2028 as a line break and does not
+count a BOM as a column; a node's start with a tag or an anchor, empty documents and empty
+values before an explicit key are marked differently. All are rare in a front matter."""
+
+try:
+    from yaml import CSafeLoader as _CLoader
+    from yaml import Mark as _CMark
+    from yaml import YAMLError as _CError
+    from yaml import compose as _c_compose
+except ImportError:  # PyYAML without its C extension, or no PyYAML at all
+    _CLoader = None
+
+
+class Mark(Protocol):
+    """A position in the composed text, 0-based (as both libraries give it)."""
+
+    line: int
+    column: int
+
+
+class Node(Protocol):
+    """A composed node of either library: ``id`` is "scalar", "sequence" or "mapping"."""
+
+    id: str
+    tag: str
+    value: Any
+    start_mark: Mark
+    end_mark: Mark
+    style: str | None
+
+
+def is_scalar(node: Node | None) -> bool:
+    """Whether ``node`` is a scalar (either library's class)."""
+    return node is not None and node.id == "scalar"
+
+
+def is_sequence(node: Node | None) -> bool:
+    """Whether ``node`` is a sequence (either library's class)."""
+    return node is not None and node.id == "sequence"
+
+
+def is_mapping(node: Node | None) -> bool:
+    """Whether ``node`` is a mapping (either library's class)."""
+    return node is not None and node.id == "mapping"
+
+
+def is_null(node: Node | None) -> bool:
+    """Whether ``node`` is a plain null (empty, ``~``, ``null``): same set in YAML 1.1 and 1.2."""
+    return is_scalar(node) and node is not None and node.tag == "tag:yaml.org,2002:null"
+
+
+def has_fast_composer() -> bool:
+    """Whether PyYAML's C extension is there (else every text goes to ruamel.yaml)."""
+    return _CLoader is not None
+
+
+def compose(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML ``text`` (its first line is file line ``line_offset + 1``) into nodes.
+
+    Aliases, nesting past ``MAX_DEPTH`` and YAML errors become located problems; so do
+    characters no document may hold that escapes put into a scalar.
+    """
+    agreed, root = _fast(text)
+    if not agreed:
+        root, problems = _slow(text, path, line_offset)
+        if problems:
+            return None, problems
+    return root, _character_problems(root, path, line_offset)
+
+
+def scalars(root: Node | None) -> Iterator[Node]:
+    """Every scalar below ``root``, keys included, in document order (no recursion)."""
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.id == "scalar":
+            yield node
+        elif node.id == "sequence":
+            stack.extend(reversed(node.value))
+        else:
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+
+
+# -- the fast path -------------------------------------------------------------------------
+
+
+def _fast(text: str) -> tuple[bool, Node | None]:
+    """libyaml's graph, with False where ruamel.yaml must answer (they may differ there)."""
+    if _CLoader is None or _SLOW_TEXT.search(text):
+        return False, None
+    try:
+        root: Node | None = _c_compose(text, Loader=_CLoader)
+    except _CError:
+        return False, None
+    if root is not None and not _agrees(root, text):
+        return False, None
+    return True, root
+
+
+def _agrees(root: Node, text: str) -> bool:
+    """Check for aliases and depth, and give empty values ruamel's marks; False to fall back.
+
+    An alias shows as a node met twice (libyaml shares it); nesting is counted without
+    recursion.
+    """
+    if root.id == "scalar" and root.style in ("|", ">"):
+        return False  # the two read "#" lines of a top-level block scalar differently
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        if node.id == "scalar":
+            continue
+        depth += 1
+        if depth > MAX_DEPTH:
+            return False
+        if node.id == "sequence":
+            stack.extend((item, depth) for item in node.value)
+            continue
+        flow = bool(getattr(node, "flow_style", False))
+        for number, (key, value) in enumerate(node.value, start=1):
+            if value.id == "scalar" and not value.style and not value.value and is_null(value):
+                last = number == len(node.value)
+                index = _empty_value_index(text, flow, key, value, last)
+                line = text.count("\n", 0, index)
+                column = index - (text.rfind("\n", 0, index) + 1)
+                value.start_mark = value.end_mark = _CMark(None, index, line, column, None, None)
+            stack.append((key, depth))
+            stack.append((value, depth))
+    return True
+
+
+def _empty_value_index(text: str, flow: bool, key: Node, value: Node, last: bool) -> int:
+    """Where ruamel.yaml marks an empty value, found by comparing both libraries.
+
+    In a flow mapping, right after the ``:`` (or at the next token for a key without one:
+    ``{a}``); libyaml marks the next token. In a block mapping, at the next token, unless a
+    comment follows the ``:`` on its line and another key follows: then right after the
+    ``:``, where libyaml marks it.
+    """
+    if flow:
+        index = _next_token(text, _offset(text, key.end_mark))
+        return index + 1 if index < len(text) and text[index] == ":" else index
+    index = _offset(text, value.start_mark)
+    after_spaces = len(text) - len(text[index:].lstrip(" "))
+    if not last and text[after_spaces : after_spaces + 1] == "#":
+        return index
+    return _next_token(text, index)
+
+
+def _next_token(text: str, index: int) -> int:
+    """The next token's start: past spaces, line breaks and comments."""
+    while index < len(text):
+        ch = text[index]
+        if ch in " \n":
+            index += 1
+        elif ch == "#":
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+        else:
+            break
+    return index
+
+
+def _offset(text: str, mark: Any) -> int:
+    """The character offset of a libyaml mark (past the end: libyaml adds a line break)."""
+    return min(int(mark.index), len(text))
+
+
+# -- the exact path ------------------------------------------------------------------------
+
+
+def _slow(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[Problem]]:
+    """ruamel.yaml's graph and messages, as docgen always reported them."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+    )
+
+    from .yaml_pitfalls import explain
+
+    def at(mark: Mark) -> Location:
+        return Location(path, mark.line + 1 + line_offset, mark.column + 1)
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        depth = 0
+        for event in yaml.parse(io.StringIO(text)):
+            if isinstance(event, AliasEvent):
+                message = "YAML aliases (*name) are not allowed in front matter"
+                return None, [Problem(at(event.start_mark), message)]
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    message = f"lists and mappings nested deeper than {MAX_DEPTH} levels"
+                    return None, [Problem(at(event.start_mark), message + " are not allowed")]
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+        root: Node | None = yaml.compose(io.StringIO(text))
+        return root, []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset
+        column = mark.column + 1 if mark else 0
+        message = str(exc.problem or "syntax error")
+        if exc.context:
+            message += f" ({exc.context})"
+        explained = explain(text, str(exc.problem), mark.line, mark.column) if mark else None
+        message = explained or f"invalid YAML: {message}"
+        return None, [Problem(Location(path, line, column), message)]
+    except YAMLError as exc:  # a reader error: a character YAML refuses
+        offset = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, offset) + 1 + line_offset
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        reason = getattr(exc, "reason", None) or str(exc)
+        return None, [Problem(Location(path, line, column), f"invalid YAML: {reason}")]
+
+
+# -- characters escapes can smuggle in -----------------------------------------------------
+
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+"""C0 and C1 controls but tab and line feed, lone surrogates, Unicode's 66 noncharacters."""
+
+
+def _character_problems(root: Node | None, path: Path, line_offset: int) -> list[Problem]:
+    """Refuse, in every scalar's value, what ``source.read_text`` refuses in the file.
+
+    Escapes in double-quoted scalars can write any code point; a control character passed
+    ``check`` and then failed the build after the first file was written.
+    """
+    problems: list[Problem] = []
+    for node in scalars(root):
+        value = str(node.value)
+        if node.style == ">":  # ruamel marks the fold points of ">" scalars with BEL
+            value = value.replace("\a", "")
+        found = _FORBIDDEN.search(value)
+        if found:
+            mark = node.start_mark
+            location = Location(path, mark.line + 1 + line_offset, mark.column + 1)
+            message = f"{_forbidden(found.group())} not allowed in a value"
+            problems.append(Problem(location, message))
+    return problems
+
+
+def _forbidden(ch: str) -> str:
+    """What ``ch`` is, named for the message."""
+    point = ord(ch)
+    if 0xD800 <= point <= 0xDFFF:
+        return f"lone surrogate U+{point:04X}"
+    if 0xFDD0 <= point <= 0xFDEF or (point & 0xFFFE) == 0xFFFE:
+        return f"noncharacter U+{point:04X}"
+    return f"control character U+{point:04X}"
