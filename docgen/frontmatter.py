@@ -20,7 +20,15 @@ from typing import Any
 
 from .errors import Location, Problem
 from .model import Author, Localized, Metadata, PartialDate, Pos, TimelineEntry
-from .yaml_compose import Node, compose, is_mapping, is_null, is_scalar, is_sequence
+from .yaml_compose import (
+    Node,
+    compose,
+    is_mapping,
+    is_null,
+    is_scalar,
+    is_sequence,
+    refused_scalars,
+)
 from .yaml_pitfalls import comment_cuts
 
 __all__ = ["FIELDS", "LANG_CODE", "compose", "known_language", "parse_front_matter"]
@@ -57,7 +65,7 @@ class _Reader:
         self.line_offset = line_offset
         self.problems: list[Problem] = []
         self.reported: set[int] = set()
-        """Nodes already reported (by identity): their value was cut by a comment."""
+        """Nodes already reported (by identity): a refused character, a value cut short."""
 
     def pos(self, node: Node) -> Pos:
         mark = node.start_mark
@@ -81,6 +89,8 @@ class _Reader:
             return None
         found: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
+            if id(key_node) in self.reported:
+                continue
             key = str(key_node.value) if is_scalar(key_node) else "?"
             if key in found:
                 first = self.pos(found[key][0])
@@ -117,6 +127,9 @@ class _Reader:
         positions: list[tuple[str, Pos]] = []
         ok = True
         for key_node, value_node in node.value:
+            if id(key_node) in self.reported:
+                ok = False
+                continue
             code = str(key_node.value) if is_scalar(key_node) else "?"
             if not LANG_CODE.fullmatch(code):
                 shown = repr(code) if code != "?" else "this key"
@@ -281,6 +294,7 @@ def parse_front_matter(
         return None, problems
     reader = _Reader(path, line_offset)
     reader.problems.extend(problems)
+    reader.reported.update(id(node) for node in refused_scalars(root, text))
     for node, problem in comment_cuts(root, text, path, line_offset):
         reader.problems.append(problem)
         reader.reported.add(id(node))

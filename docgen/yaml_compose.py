@@ -33,17 +33,28 @@ MAX_DEPTH = 32
 """Lists and mappings nested deeper are refused. The front matter needs 4; ruamel's
 recursive composer fails near 300 (``[`` × 500 was a ``RecursionError``)."""
 
-_SLOW_TEXT = re.compile(
-    "[\t\r\x85\u2028\u2029\ufeff]"  # tabs; YAML 1.1's extra line breaks; a BOM inside
-    "|(?:^|[ \n\\[{,])[&!][^ \n]"  # an anchor or a tag: the node's mark differs
-    "|[|>][-+0-9]*#"  # a comment glued to a block scalar's header: libyaml accepts it
-    "|(?m:^(?:---|\\.\\.\\.)(?:[ \n]|$))"  # a document marker
-    "|(?m:^[ -]*\\?(?:[ \n]|$))"  # an explicit key ("? "): empty values marked differently
+_SLOW_CHARACTERS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+"""Tabs (ruamel refuses some that libyaml accepts), YAML 1.1's extra line breaks (libyaml
+counts lines by them) and a BOM inside the text (libyaml does not count it as a column)."""
+_SLOW_SYNTAX = (
+    # (a string the pattern needs, a cheap pre-test; the pattern)
+    ("&", re.compile(r"(?:^|[ \n\[{,])&[^ \n]")),  # an anchor: the node's mark differs
+    ("!", re.compile(r"(?:^|[ \n\[{,])![^ \n]")),  # a tag: likewise
+    ("#", re.compile(r"[|>][-+0-9]*#")),  # a comment glued to a block scalar header
+    ("---", re.compile(r"(?m:^---(?:[ \n]|$))")),  # a document start…
+    ("...", re.compile(r"(?m:^\.\.\.(?:[ \n]|$))")),  # … or end: empty documents differ
+    ("?", re.compile(r"(?m:^[ -]*\?(?:[ \n]|$))")),  # an explicit key: empty values differ
 )
-"""Where libyaml and ruamel.yaml were found to disagree (see the module's docstring):
-ruamel refuses tabs libyaml accepts; libyaml counts U+2028 as a line break and does not
-count a BOM as a column; a node's start with a tag or an anchor, empty documents and empty
-values before an explicit key are marked differently. All are rare in a front matter."""
+"""Syntax on which libyaml and ruamel.yaml were found to disagree (marks, acceptance).
+All of it is rare in a front matter; ruamel.yaml answers for it."""
+
+
+def _needs_ruamel(text: str) -> bool:
+    """Whether ``text`` holds something the two composers may read differently."""
+    if _SLOW_CHARACTERS.search(text):
+        return True
+    return any(mark in text and pattern.search(text) for mark, pattern in _SLOW_SYNTAX)
+
 
 try:
     from yaml import CSafeLoader as _CLoader
@@ -108,7 +119,18 @@ def compose(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[
         root, problems = _slow(text, path, line_offset)
         if problems:
             return None, problems
-    return root, _character_problems(root, path, line_offset)
+    return root, _character_problems(refused_scalars(root, text), path, line_offset)
+
+
+def refused_scalars(root: Node | None, text: str) -> list[Node]:
+    """The scalars of ``text`` holding a character no value may hold (see ``compose``).
+
+    Only an escape (after a backslash) or the text itself can put one there: a text with
+    neither is answered without visiting a node.
+    """
+    if "\\" not in text and not _first_forbidden(text):
+        return []
+    return [node for node in scalars(root) if _first_forbidden(_value(node))]
 
 
 def scalars(root: Node | None) -> Iterator[Node]:
@@ -130,7 +152,7 @@ def scalars(root: Node | None) -> Iterator[Node]:
 
 def _fast(text: str) -> tuple[bool, Node | None]:
     """libyaml's graph, with False where ruamel.yaml must answer (they may differ there)."""
-    if _CLoader is None or _SLOW_TEXT.search(text):
+    if _CLoader is None or _needs_ruamel(text):
         return False, None
     try:
         root: Node | None = _c_compose(text, Loader=_CLoader)
@@ -268,37 +290,46 @@ def _slow(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[Pr
 
 # -- characters escapes can smuggle in -----------------------------------------------------
 
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(
-        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+"""C0 and C1 controls but tab and line feed, lone surrogates, the BMP's noncharacters."""
+_HIGH = re.compile("[\U0001fffe-\U0010ffff]")
+"""Where the other 32 noncharacters (U+1FFFE, U+1FFFF … U+10FFFF) may be: one class of all
+66 makes the regex ten times slower on every text."""
+
+
+def _first_forbidden(text: str) -> str | None:
+    """A character of ``text`` no value may hold, if any."""
+    found = _FORBIDDEN.search(text)
+    if found:
+        return found.group()
+    return next(
+        (m.group() for m in _HIGH.finditer(text) if ord(m.group()) & 0xFFFE == 0xFFFE), None
     )
-    + "]"
-)
-"""C0 and C1 controls but tab and line feed, lone surrogates, Unicode's 66 noncharacters."""
 
 
-def _character_problems(root: Node | None, path: Path, line_offset: int) -> list[Problem]:
+def _character_problems(refused: list[Node], path: Path, line_offset: int) -> list[Problem]:
     """Refuse, in every scalar's value, what ``source.read_text`` refuses in the file.
 
     Escapes in double-quoted scalars can write any code point; a control character passed
     ``check`` and then failed the build after the first file was written.
     """
     problems: list[Problem] = []
-    for node in scalars(root):
-        value = str(node.value)
-        if node.style == ">":  # ruamel marks the fold points of ">" scalars with BEL
-            value = value.replace("\a", "")
-        found = _FORBIDDEN.search(value)
-        if found:
-            mark = node.start_mark
-            location = Location(path, mark.line + 1 + line_offset, mark.column + 1)
-            message = f"{_forbidden(found.group())} not allowed in a value"
-            problems.append(Problem(location, message))
+    for node in refused:
+        mark = node.start_mark
+        location = Location(path, mark.line + 1 + line_offset, mark.column + 1)
+        found = _first_forbidden(_value(node))
+        assert found is not None  # that is how the node was chosen
+        problems.append(Problem(location, f"{_name(found)} not allowed, even written as an escape"))
     return problems
 
 
-def _forbidden(ch: str) -> str:
+def _value(node: Node) -> str:
+    """A scalar's value as written: without the BEL ruamel puts at a ">" scalar's folds."""
+    value = str(node.value)
+    return value.replace("\a", "") if node.style == ">" else value
+
+
+def _name(ch: str) -> str:
     """What ``ch`` is, named for the message."""
     point = ord(ch)
     if 0xD800 <= point <= 0xDFFF:
