@@ -63,7 +63,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     source = split(ARTICLE, read_text(ARTICLE))
     text, offset = source.front_matter, source.front_matter_line - 1
-    assert yaml_compose.has_fast_composer(), "PyYAML's C extension (libyaml) is missing"
+    assert yaml_compose.has_fast_composer(), "PyYAML's C extension with libyaml 0.2.6+ is missing"
     assert yaml_compose._fast(text)[0], "the seed does not take the fast path"
 
     def compose() -> object:

@@ -11,7 +11,8 @@ messages and positions are ruamel's, checked byte for byte by the golden tests. 
 composer is used only where it was found to agree (``tests/test_yaml_compose.py`` compares
 both on generated documents): a text holding a tab or a line separator, a YAML error, an
 alias or a nesting past ``MAX_DEPTH`` goes to ruamel.yaml, which gives the answer it always
-gave. Without PyYAML's C extension (libyaml not built) everything goes to ruamel.yaml:
+gave. Without PyYAML's C extension (libyaml not built), or with a libyaml older than 0.2.6
+(no nesting limit: deep input crashes its composer), everything goes to ruamel.yaml:
 slower, identical.
 
 Both paths then refuse what would break a renderer later: control characters, noncharacters
@@ -29,6 +30,20 @@ from typing import Any, Protocol
 
 from .errors import Location, Problem
 
+try:
+    from yaml import CSafeLoader as _CLoader
+    from yaml import Mark as _CMark
+    from yaml import YAMLError as _CError
+    from yaml import compose as _c_compose
+    from yaml._yaml import get_version as _libyaml_version
+
+    if _libyaml_version() < (0, 2, 6):
+        # Before 0.2.6 libyaml has no nesting limit, and PyYAML's C composer recurses once
+        # a level: "[" x 100,000 overflows the C stack (a crash, not an exception).
+        _CLoader = None
+except ImportError:  # PyYAML without its C extension, or no PyYAML at all
+    _CLoader = None
+
 MAX_DEPTH = 32
 """Lists and mappings nested deeper are refused. The front matter needs 4; ruamel's
 recursive composer fails near 300 (``[`` × 500 was a ``RecursionError``)."""
@@ -37,7 +52,7 @@ _SLOW_CHARACTERS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 """Tabs (ruamel refuses some that libyaml accepts), YAML 1.1's extra line breaks (libyaml
 counts lines by them) and a BOM inside the text (libyaml does not count it as a column)."""
 _SLOW_SYNTAX = (
-    # (a string the pattern needs, a cheap pre-test; the pattern)
+    # (a string the pattern needs, tested first because it is cheap; the pattern)
     ("&", re.compile(r"(?:^|[ \n\[{,])&[^ \n]")),  # an anchor: the node's mark differs
     ("!", re.compile(r"(?:^|[ \n\[{,])![^ \n]")),  # a tag: likewise
     ("#", re.compile(r"[|>][-+0-9]*#")),  # a comment glued to a block scalar header
@@ -54,15 +69,6 @@ def _needs_ruamel(text: str) -> bool:
     if _SLOW_CHARACTERS.search(text):
         return True
     return any(mark in text and pattern.search(text) for mark, pattern in _SLOW_SYNTAX)
-
-
-try:
-    from yaml import CSafeLoader as _CLoader
-    from yaml import Mark as _CMark
-    from yaml import YAMLError as _CError
-    from yaml import compose as _c_compose
-except ImportError:  # PyYAML without its C extension, or no PyYAML at all
-    _CLoader = None
 
 
 class Mark(Protocol):
@@ -104,7 +110,7 @@ def is_null(node: Node | None) -> bool:
 
 
 def has_fast_composer() -> bool:
-    """Whether PyYAML's C extension is there (else every text goes to ruamel.yaml)."""
+    """Whether PyYAML's C extension over libyaml 0.2.6+ is there (else ruamel.yaml answers)."""
     return _CLoader is not None
 
 

@@ -63,7 +63,7 @@ def ruamel_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_fast_composer_is_there_and_takes_the_seed() -> None:
-    assert has_fast_composer(), "PyYAML's C extension (libyaml) is missing"
+    assert has_fast_composer(), "PyYAML's C extension with libyaml 0.2.6+ is missing"
     agreed, root = yaml_compose._fast(SEED_FRONT)
     assert agreed and root is not None
 
