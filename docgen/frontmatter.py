@@ -29,7 +29,7 @@ from .yaml_compose import (
     is_sequence,
     refused_scalars,
 )
-from .yaml_pitfalls import comment_cuts
+from .yaml_pitfalls import colon_hint, comment_cuts
 
 __all__ = ["FIELDS", "LANG_CODE", "compose", "known_language", "parse_front_matter"]
 
@@ -60,9 +60,10 @@ TIMELINE_FIELDS = ("date", "text")
 class _Reader:
     """Turns nodes into values, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, line_offset: int) -> None:
+    def __init__(self, path: Path, line_offset: int, text: str) -> None:
         self.path = path
         self.line_offset = line_offset
+        self.lines = text.split("\n")
         self.problems: list[Problem] = []
         self.reported: set[int] = set()
         """Nodes already reported (by identity): a refused character, a value cut short."""
@@ -104,7 +105,8 @@ class _Reader:
 
     def text(self, node: Node, where: str) -> str | None:
         if not is_scalar(node):
-            self.error(node, f"{where} must be a text, not a {_kind(node)}")
+            hint = colon_hint(node, self.lines)
+            self.error(node, f"{where} must be a text, not a {_kind(node)}{hint}")
             return None
         # ruamel marks the fold points of ">" scalars with BEL; no value can hold one (the
         # source refuses it, and compose refuses what escapes write).
@@ -133,7 +135,9 @@ class _Reader:
             code = str(key_node.value) if is_scalar(key_node) else "?"
             if not LANG_CODE.fullmatch(code):
                 shown = repr(code) if code != "?" else "this key"
-                self.error(key_node, f"{where}: {shown} is not a language code (fr, en, ar…)")
+                hint = colon_hint(node, self.lines)
+                message = f"{where}: {shown} is not a language code (fr, en, ar…){hint}"
+                self.error(key_node, message)
                 ok = False
                 continue
             if any(code == seen for seen, _ in texts):
@@ -292,7 +296,7 @@ def parse_front_matter(
     root, problems = compose(text, path, line_offset)
     if root is None and problems:
         return None, problems
-    reader = _Reader(path, line_offset)
+    reader = _Reader(path, line_offset, text)
     reader.problems.extend(problems)
     reader.reported.update(id(node) for node in refused_scalars(root, text))
     for node, problem in comment_cuts(root, text, path, line_offset):

@@ -100,6 +100,25 @@ def comment_cuts(
 _EMPTY_CUT = re.compile(r"[ \t]*:[ \t]+#(?=\S)")
 
 
+def colon_hint(node: Node, lines: list[str]) -> str:
+    """For a one-pair mapping typed on one line where a text was expected, the fix.
+
+    ``- Le Maroc : un partenaire`` is valid YAML — the mapping {"Le Maroc": "un partenaire"}
+    — so no YAML error says what happened; the schema's message gets this added.
+    """
+    if not is_mapping(node) or len(node.value) != 1:
+        return ""
+    key, value = node.value[0]
+    plain = is_scalar(key) and is_scalar(value) and not key.style and not value.style
+    if not plain or is_null(value) or key.start_mark.line != value.start_mark.line:
+        return ""
+    source = lines[key.start_mark.line]
+    fixed = _quoted_line(source, key.start_mark.column, start=True)
+    if fixed is None:
+        return "; if ': ' belongs to the text, put the whole text in quotes"
+    return f"; if ': ' belongs to the text, put it in quotes: {fixed}"
+
+
 def _colon_error(problem: str, source: str, column: int) -> bool:
     """Whether this ':' sits inside a value (not, say, after an unclosed bracket)."""
     if problem == "mapping values are not allowed here":
@@ -127,14 +146,14 @@ def _quoted_line(source: str, column: int, start: bool) -> str | None:
     value_start = key.end() if key else item.end() if item else len(source) - len(source.lstrip())
     if source[value_start : value_start + 1] in ("[", "{") and value_start <= column:
         return _quoted_flow_item(source, column)
+    if item is not None and item.end() == column and start:
+        value = _TRAILING_COMMENT.sub("", source[item.end() :]).rstrip()
+        return f"{item.group().lstrip()}{_quote(value)}"
     if key is not None and key.end() <= column and (not start or key.end() == column):
         value = _TRAILING_COMMENT.sub("", source[key.end() :]).rstrip()
         if value[:1] in ("'", '"'):
             return None
         return f"{key.group(1).lstrip()}{key.group(2)}: {_quote(value)}"
-    if item is not None and item.end() == column and start:
-        value = _TRAILING_COMMENT.sub("", source[item.end() :]).rstrip()
-        return f"{item.group().lstrip()}{_quote(value)}"
     return None
 
 
@@ -146,7 +165,7 @@ def _quoted_flow_item(source: str, column: int) -> str | None:
         return None
     segment = source[begin : min(ends)].strip()
     inner = re.match(r"([^ \t#'\"\[\]{}:][^#]*?):[ \t]+", segment)
-    if inner:
+    if inner and source[begin:column].strip():  # the value after "key: " in a flow mapping
         return f"{inner.group(1)}: {_quote(segment[inner.end() :])}"
     return _quote(segment)
 

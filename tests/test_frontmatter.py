@@ -232,6 +232,16 @@ def test_empty_values_keep_their_positions(
             "3:20: a ': ' inside an unquoted value starts a mapping; put the whole value in quotes",
         ),
         (
+            "key_points:\n  - Le Maroc : un partenaire",
+            "3:5: key_points[0]: 'Le Maroc' is not a language code (fr, en, ar…); if ': '"
+            ' belongs to the text, put it in quotes: - "Le Maroc : un partenaire"',
+        ),
+        (
+            "keywords: [Maroc : Rabat, Astana]",
+            "2:12: keywords[0] must be a text, not a mapping; if ': ' belongs to the text,"
+            ' put it in quotes: "Maroc : Rabat"',
+        ),
+        (
             "keywords: [Rabat, @Astana]",
             "2:19: '@' cannot start an unquoted value; put the value in quotes: \"@Astana\"",
         ),
