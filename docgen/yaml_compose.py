@@ -53,8 +53,8 @@ _SLOW_CHARACTERS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 counts lines by them) and a BOM inside the text (libyaml does not count it as a column)."""
 _SLOW_SYNTAX = (
     # (a string the pattern needs, tested first because it is cheap; the pattern)
-    ("&", re.compile(r"(?:^|[ \n\[{,])&[^ \n]")),  # an anchor: the node's mark differs
-    ("!", re.compile(r"(?:^|[ \n\[{,])![^ \n]")),  # a tag: likewise
+    ("&", re.compile(r"(?:^|\n|[\[{,]|[:?-] ) *&")),  # an anchor where a node starts…
+    ("!", re.compile(r"(?:^|\n|[\[{,]|[:?-] ) *!")),  # … or a tag ("!" alone too): marks differ
     ("#", re.compile(r"[|>][-+0-9]*#")),  # a comment glued to a block scalar header
     ("---", re.compile(r"(?m:^---(?:[ \n]|$))")),  # a document start…
     ("...", re.compile(r"(?m:^\.\.\.(?:[ \n]|$))")),  # … or end: empty documents differ

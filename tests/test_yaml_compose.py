@@ -28,7 +28,7 @@ TOKENS = [
     *("\n", "\n  ", "\n    ", "\n- ", "\n  - ", " ", "  ", "#", " #", " # c", " #x"),
     *('"', "'", '"a\\e"', "'b''c'", "|", "|-", ">", ">-", "!!str ", "!x ", "&a ", "*a"),
     *("...", "---", "%", "@", "`", "\\", "\\n", "\u00a0", "\ufeff", "\u200b", "\t", "\u2028"),
-    *("key: ", "\nkey: ", "\n  k: ", "&b [", "Attention !", "Maroc : un"),
+    *("key: ", "\nkey: ", "\n  k: ", "&b [", "Attention !", " !", " ? ", "Maroc : un"),
 ]
 SEED_FRONT = split(ARTICLE, read_text(ARTICLE)).front_matter
 
@@ -105,6 +105,7 @@ def test_edited_seed_composes_alike(edits: list[tuple[int, str, int]]) -> None:
         "t: 'a\u2028b'\nu: c\n",  # libyaml counts U+2028 as a line break: ruamel answers
         "t: a\tb\n",  # ruamel refuses this tab, libyaml accepts it: ruamel answers
         "t: !x &a fr\n",  # marks of tagged nodes differ: ruamel answers
+        "t:  !\n",  # a lone "!" is a tag: libyaml's node is not null, ruamel's is
     ],
 )
 def test_known_differences_are_bridged(text: str) -> None:
