@@ -1,35 +1,42 @@
 """YAML front matter → typed ``Metadata``, every problem reported with its file position.
 
-The YAML is *composed* (node graph with positions and raw scalar text), never
-*constructed*: no Python object is ever built from a tag, so loading is safe by design, and
-the schema below gives each value its type (``no`` stays the text "no"; a date is parsed by
-us and its errors point at the value). Aliases are refused before composing, which also
-defuses "billion laughs" expansion.
+The YAML is *composed* (node graph with positions and raw scalar text, see
+``yaml_compose``), never *constructed*: no Python object is ever built from a tag, so
+loading is safe by design, and the schema below gives each value its type (``no`` stays the
+text "no"; a date is parsed by us and its errors point at the value). Only the null tag is
+ever read, and YAML 1.1 and 1.2 agree on it; so ``yes``, ``0o17``, ``1:30`` or ``2025-12-01``
+are texts whichever YAML version composed them. Aliases are refused, which also defuses
+"billion laughs" expansion.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from .errors import Location, Problem
 from .model import Author, Localized, Metadata, PartialDate, Pos, TimelineEntry
+from .yaml_compose import (
+    Node,
+    compose,
+    is_mapping,
+    is_null,
+    is_scalar,
+    is_sequence,
+    refused_scalars,
+)
+from .yaml_pitfalls import colon_hint, comment_cuts
+
+__all__ = ["FIELDS", "LANG_CODE", "compose", "known_language", "parse_front_matter"]
 
 LANG_CODE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 """A language code (``fr``, ``en-GB``); always used with ``fullmatch``."""
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_NULL_TAG = "tag:yaml.org,2002:null"
 
 FIELDS: dict[str, str] = {
     "title": "localized text (required)",
@@ -53,14 +60,21 @@ TIMELINE_FIELDS = ("date", "text")
 class _Reader:
     """Turns nodes into values, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, line_offset: int) -> None:
+    def __init__(self, path: Path, line_offset: int, text: str) -> None:
         self.path = path
         self.line_offset = line_offset
+        self.lines = text.split("\n")
         self.problems: list[Problem] = []
+        self.reported: set[int] = set()
+        """Nodes already reported (by identity): a refused character, a value cut short."""
 
     def pos(self, node: Node) -> Pos:
         mark = node.start_mark
         return Pos(mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def located(self) -> list[Problem]:
+        """The problems in the order of the file."""
+        return sorted(self.problems, key=lambda p: (p.location.line, p.location.column))
 
     def error(self, node: Node | Pos, message: str) -> None:
         pos = node if isinstance(node, Pos) else self.pos(node)
@@ -71,12 +85,14 @@ class _Reader:
     def mapping(
         self, node: Node, where: str, allowed: tuple[str, ...]
     ) -> dict[str, tuple[Node, Node]] | None:
-        if not isinstance(node, MappingNode):
+        if not is_mapping(node):
             self.error(node, f"{where} must be a mapping of fields")
             return None
         found: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
+            if id(key_node) in self.reported:
+                continue
+            key = str(key_node.value) if is_scalar(key_node) else "?"
             if key in found:
                 first = self.pos(found[key][0])
                 self.error(key_node, f"duplicate field {key!r} (first given at line {first.line})")
@@ -88,31 +104,40 @@ class _Reader:
         return found
 
     def text(self, node: Node, where: str) -> str | None:
-        if not isinstance(node, ScalarNode):
-            self.error(node, f"{where} must be a text, not a {_kind(node)}")
+        if not is_scalar(node):
+            hint = colon_hint(node, self.lines)
+            self.error(node, f"{where} must be a text, not a {_kind(node)}{hint}")
             return None
-        # ruamel marks the fold points of ">" scalars with BEL; the source cannot hold one.
+        # ruamel marks the fold points of ">" scalars with BEL; no value can hold one (the
+        # source refuses it, and compose refuses what escapes write).
         value = str(node.value).replace("\a", "").strip()
-        if node.tag == _NULL_TAG or not value:
+        if id(node) in self.reported:
+            return None
+        if is_null(node) or not value:
             self.error(node, f"{where} must not be empty")
             return None
         return value
 
     def localized(self, node: Node, where: str) -> Localized | None:
-        if isinstance(node, ScalarNode):
+        if is_scalar(node):
             text = self.text(node, where)
             return None if text is None else Localized.plain(text, self.pos(node))
-        if not isinstance(node, MappingNode):
+        if not is_mapping(node):
             self.error(node, f"{where} must be a text or a mapping of language codes to texts")
             return None
         texts: list[tuple[str, str]] = []
         positions: list[tuple[str, Pos]] = []
         ok = True
         for key_node, value_node in node.value:
-            code = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
+            if id(key_node) in self.reported:
+                ok = False
+                continue
+            code = str(key_node.value) if is_scalar(key_node) else "?"
             if not LANG_CODE.fullmatch(code):
                 shown = repr(code) if code != "?" else "this key"
-                self.error(key_node, f"{where}: {shown} is not a language code (fr, en, ar…)")
+                hint = colon_hint(node, self.lines)
+                message = f"{where}: {shown} is not a language code (fr, en, ar…){hint}"
+                self.error(key_node, message)
                 ok = False
                 continue
             if any(code == seen for seen, _ in texts):
@@ -132,7 +157,7 @@ class _Reader:
         return Localized(tuple(texts), self.pos(node), tuple(positions))
 
     def sequence(self, node: Node, where: str) -> list[Node] | None:
-        if not isinstance(node, SequenceNode):
+        if not is_sequence(node):
             self.error(node, f"{where} must be a list")
             return None
         return list(node.value)
@@ -170,7 +195,7 @@ class _Reader:
     # -- fields --------------------------------------------------------------------------
 
     def author(self, node: Node) -> Author | None:
-        if isinstance(node, ScalarNode):
+        if is_scalar(node):
             name = self.text(node, "author")
             return None if name is None else Author(name)
         fields = self.mapping(node, "author", AUTHOR_FIELDS)
@@ -194,7 +219,7 @@ class _Reader:
         if key not in fields:
             return None
         value = fields[key][1]
-        if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
+        if is_null(value):
             return None
         return read(value, where)
 
@@ -255,11 +280,7 @@ def known_language(code: str) -> bool:
 
 
 def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "mapping"
-    if isinstance(node, SequenceNode):
-        return "list"
-    return "text"
+    return {"mapping": "mapping", "sequence": "list"}.get(node.id, "text")
 
 
 def _unknown(key: str, where: str, allowed: tuple[str, ...]) -> str:
@@ -268,50 +289,25 @@ def _unknown(key: str, where: str, allowed: tuple[str, ...]) -> str:
     return f"unknown field {key!r} in {where}{hint}"
 
 
-def compose(text: str, path: Path, line_offset: int) -> tuple[Node | None, list[Problem]]:
-    """Compose YAML text into nodes, refusing aliases; YAML errors become problems."""
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        for event in yaml.parse(io.StringIO(text)):
-            if isinstance(event, AliasEvent):
-                mark = event.start_mark
-                return None, [
-                    Problem(
-                        Location(path, mark.line + 1 + line_offset, mark.column + 1),
-                        "YAML aliases (*name) are not allowed in front matter",
-                    )
-                ]
-        return yaml.compose(io.StringIO(text)), []
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else line_offset
-        column = mark.column + 1 if mark else 0
-        message = str(exc.problem or "syntax error")
-        if exc.context:
-            message += f" ({exc.context})"
-        return None, [Problem(Location(path, line, column), f"invalid YAML: {message}")]
-    except YAMLError as exc:  # a reader error: a character YAML refuses
-        offset = int(getattr(exc, "position", 0) or 0)
-        line = text.count("\n", 0, offset) + 1 + line_offset
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        reason = getattr(exc, "reason", None) or str(exc)
-        return None, [Problem(Location(path, line, column), f"invalid YAML: {reason}")]
-
-
 def parse_front_matter(
     text: str, path: Path, line_offset: int, start: Pos
 ) -> tuple[Metadata | None, list[Problem]]:
     """Read front matter ``text`` (its first line is file line ``line_offset + 1``)."""
     root, problems = compose(text, path, line_offset)
-    if problems:
+    if root is None and problems:
         return None, problems
-    reader = _Reader(path, line_offset)
-    if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL_TAG):
+    reader = _Reader(path, line_offset, text)
+    reader.problems.extend(problems)
+    reader.reported.update(id(node) for node in refused_scalars(root, text))
+    for node, problem in comment_cuts(root, text, path, line_offset):
+        reader.problems.append(problem)
+        reader.reported.add(id(node))
+    if root is None or is_null(root):
         reader.error(start, "the front matter is empty; title, author, date and lang are required")
-        return None, reader.problems
+        return None, reader.located()
     fields = reader.mapping(root, "the front matter", tuple(FIELDS))
     if fields is None:
-        return None, reader.problems
+        return None, reader.located()
     for key in REQUIRED:
         if key not in fields:
             what = FIELDS[key].replace(" (required)", "")
@@ -336,8 +332,8 @@ def parse_front_matter(
     }
     for key in REQUIRED:
         value = fields[key][1] if key in fields else None
-        if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
+        if is_null(value) and id(value) not in reader.reported:
             reader.error(fields[key][0], f"{key} must not be empty")
     if reader.problems or title is None or author is None or date is None or lang is None:
-        return None, sorted(reader.problems, key=lambda p: (p.location.line, p.location.column))
+        return None, reader.located()
     return Metadata(title=title, author=author, date=date, lang=lang, **meta_fields), []

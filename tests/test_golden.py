@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api
+from docgen import api, yaml_compose
 from docgen.errors import DocgenError
 from docgen.formats.html.writer import HtmlWriter
 
@@ -41,8 +41,12 @@ def test_body_html(source: Path) -> None:
     check_golden(source.with_suffix(".html"), notes + html + "\n")
 
 
+@pytest.mark.parametrize("composer", ["libyaml", "ruamel"])
 @pytest.mark.parametrize("source", sorted((FIXTURES / "errors").glob("*.md")), ids=lambda p: p.stem)
-def test_error_messages(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_messages(source: Path, composer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same messages whichever composes the front matter (see ``docgen.yaml_compose``)."""
+    if composer == "ruamel":
+        monkeypatch.setattr(yaml_compose, "_CLoader", None)
     monkeypatch.chdir(FIXTURES / "errors")
     with pytest.raises(DocgenError) as caught:
         api.load(Path(source.name))

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import DocgenError, Location, Problem
 from ..frontmatter import compose
 from ..model import Localized
 from ..output import atomic_path
 from ..source import load, read_text, split
+from ..yaml_compose import Node, is_mapping, is_null, is_scalar
 from .units import FINGERPRINT_LENGTH, FRONT, Body, Unit, body_units, field_units, normalize
 
 RECORD_SUFFIX = ".i18n.yml"
@@ -266,7 +266,7 @@ def read_record(article: Path) -> Record | None:
     root, problems = compose(read_text(path), path, 0)
     if problems:
         raise DocgenError(problems)
-    units = _child(root, "units") if isinstance(root, MappingNode) else None
+    units = _child(root, "units") if root is not None and is_mapping(root) else None
     if units is None:
         where = _at(path, root) if root is not None else Location(path, 1)
         raise DocgenError(Problem(where, "a translation record needs a 'units:' mapping"))
@@ -274,24 +274,24 @@ def read_record(article: Path) -> Record | None:
     for key, value in _pairs(units, path, "units"):
         langs = record.setdefault(str(key.value), {})
         for code, fp in _pairs(value, path, f"units: {key.value}"):
-            if not (isinstance(fp, ScalarNode) and _HEX.match(str(fp.value))):
+            if not (is_scalar(fp) and _HEX.match(str(fp.value))):
                 message = f"{key.value}.{code.value}: not a fingerprint ({FINGERPRINT_LENGTH} hex)"
                 raise DocgenError(Problem(_at(path, fp), message))
             langs[str(code.value)] = str(fp.value)
     return record
 
 
-def _child(node: MappingNode, name: str) -> Node | None:
-    return next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == name), None)
+def _child(node: Node, name: str) -> Node | None:
+    return next((v for k, v in node.value if is_scalar(k) and k.value == name), None)
 
 
-def _pairs(node: Node, path: Path, where: str) -> Iterator[tuple[ScalarNode, Node]]:
-    if isinstance(node, ScalarNode) and (node.tag or "").endswith(":null"):
+def _pairs(node: Node, path: Path, where: str) -> Iterator[tuple[Node, Node]]:
+    if is_null(node):
         return
-    if not isinstance(node, MappingNode):
+    if not is_mapping(node):
         raise DocgenError(Problem(_at(path, node), f"{where}: expected a mapping"))
     for key, value in node.value:
-        if not isinstance(key, ScalarNode):
+        if not is_scalar(key):
             raise DocgenError(Problem(_at(path, key), f"{where}: expected a text key"))
         yield key, value
 
