@@ -194,29 +194,62 @@ def test_output_names_cannot_escape(tmp_path: Path, name: str) -> None:
         safe_output_dir(tmp_path / "output", name)
 
 
-# name: (body, the word counted in source and output; None where an error is expected)
-PATHOLOGICAL: dict[str, tuple[str, str | None]] = {
-    "deep quotes": ("> " * 5_000 + "x\n", None),
-    "deep lists": ("".join("  " * i + "- x\n" for i in range(300)), None),
-    "deep emphasis": ("*a " * 5_000 + "\n", "a"),
-    "deep links": ("[" * 10_000 + "x" + "](y)" * 10_000 + "\n", "x"),
-    "many items": ("".join(f"- item {i}\n" for i in range(10_000)), "item"),
-    "long line": ("mot " * 100_000 + "\n", "mot"),
-    "many footnotes": ("".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)), "note"),
-    "table": ("|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200, "x"),
+# name: (body, the word counted in source and output, or the error expected, located)
+PATHOLOGICAL: dict[str, tuple[str, str | None, str | None]] = {
+    "deep quotes": ("> " * 5_000 + "x\n", None, r"a\.md:7:81: error: content is nested more"),
+    "deep lists": (
+        "".join("  " * i + "- x\n" for i in range(300)),
+        None,
+        r"a\.md:47:81: error: content is nested more",
+    ),
+    "deep emphasis": ("*a " * 5_000 + "\n", "a", None),
+    "deep links": (
+        "[" * 10_000 + "x" + "](y)" * 10_000 + "\n",
+        None,
+        r"a\.md:7:501: error: more than 500 '\[' in one paragraph",
+    ),
+    "many items": ("".join(f"- item {i}\n" for i in range(10_000)), "item", None),
+    "long line": ("mot " * 100_000 + "\n", "mot", None),
+    "many footnotes": (
+        "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(1_000)),
+        "note",
+        None,
+    ),
+    "table": (
+        "|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200,
+        "x",
+        None,
+    ),
+    "alternating emphasis": (
+        "*a" * 10_000 + "\n",
+        None,
+        r"a\.md:7:1: error: more than 300 inline elements \(emphasis, links, code…\) in one",
+    ),
+    "open brackets": ("[a" * 50_000 + "\n", None, r"a\.md:7:1001: error: more than 500 '\['"),
+    "reference definitions": (
+        "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(20_000)),
+        None,
+        r"a\.md:2007:1: error: more than 2,000 link reference definitions",
+    ),
+    "footnote definitions": (
+        "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(5_000)),
+        None,
+        r"a\.md:4009:1: error: more than 1,000 footnote definitions",
+    ),
 }
 
 
-@pytest.mark.parametrize(("body", "word"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+@pytest.mark.parametrize(("body", "word", "error"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_bodies_end_cleanly(
-    write_source: Callable[..., Path], body: str, word: str | None
+    write_source: Callable[..., Path], body: str, word: str | None, error: str | None
 ) -> None:
-    """Each ends quickly, either refused with a clear error or rendered with no word lost."""
+    """Each ends quickly, either refused with a located error or rendered with no word lost."""
     path = write_source(body)
-    if word is None:
-        with pytest.raises(DocgenError, match="nested more than"):
+    if error is not None:
+        with pytest.raises(DocgenError, match=error):
             api.load(path)
         return
+    assert word is not None
     doc = api.load(path)
     html = str(HtmlWriter().blocks(doc.body) + HtmlWriter().footnotes(doc.footnotes))
     pattern = rf"(?<![\w]){word}(?![\w])"
