@@ -93,7 +93,7 @@ def test_files_outside_the_project_are_refused(project: Path, src: str) -> None:
     write(project, f"![x]({src})\n")
     code, out = run("build", "-q")
     assert code == 2
-    assert "source/a.md:7: error: image" in out and "outside the project" in out
+    assert "source/a.md:7:6: error: image" in out and "outside the project" in out
     assert not (project / "output" / "a").exists()
 
 
@@ -101,7 +101,7 @@ def test_file_urls_and_script_links_are_refused(project: Path) -> None:
     """``file:`` images fall under the resource policy; script links lose their link."""
     write(project, "![x](file:///etc/passwd)\n\n[clic](javascript:alert(1)) [b](vbscript:x)\n")
     code, out = run("check")
-    assert code == 2 and "a.md:7: error: image 'file:///etc/passwd' is outside" in out
+    assert code == 2 and "a.md:7:6: error: image 'file:///etc/passwd' is outside" in out
     path = write(project, "[clic](javascript:alert(1)) et [b](vbscript:x)\n")
     doc, warnings = api.load_with_warnings(path)
     html = pdf.brief_html(doc, RenderOptions(load_project(project), project))
@@ -158,8 +158,8 @@ def test_decompression_bomb_is_refused(project: Path) -> None:
     write(project, "![bombe](bomb.png)\n\n![grande](big.png)\n")
     code, out = run("build", "-q")
     assert code == 2
-    assert "a.md:7: error: image 'bomb.png' is far over the limit of 40 megapixels" in out
-    assert "a.md:9: error: image 'big.png' is 8000×6000 pixels; the limit is 40" in out
+    assert "a.md:7:10: error: image 'bomb.png' is far over the limit of 40 megapixels" in out
+    assert "a.md:9:11: error: image 'big.png' is 8000×6000 pixels; the limit is 40" in out
 
 
 def test_render_time_limit_stops_and_keeps_previous_output(project: Path) -> None:

@@ -128,3 +128,17 @@ def test_resolved_path_is_opened_without_following(tmp_path: Path) -> None:
     with pytest.raises(FileRefused, match="symbolic link"):
         read_regular_file(link, 10, follow_symlinks=False)
     assert read_regular_file(link, 10) == b"x"
+
+
+def test_image_problems_carry_their_column(project: Path, secret: Path) -> None:
+    body = f"Texte.\n\nVoir ![a](missing.png) et\nla ![b]({secret}) ici.\n"
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2, result.output
+    assert f"source/a.md:10:9: error: image '{secret}' is outside the project" in result.output
+    body = "Texte.\n\nVoir ![a](missing.png) et ![a](missing.png)\n"
+    (project / "source" / "a.md").write_text(MINIMAL_FRONT + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "source/a.md:9:11: warning: image 'missing.png' not found" in result.output
+    assert "source/a.md:9:32: warning: image 'missing.png' not found" in result.output
