@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import markdown_limits
 from .errors import Location, Problem
+from .markdown_limits import MAX_SPANS, MAX_SPANS_PER_BLOCK, LimitExceeded
 from .model import (
     Block,
     BlockQuote,
@@ -47,7 +50,8 @@ from .model import (
 )
 
 MAX_DEPTH = 40
-"""Deepest nesting of blocks or inlines accepted; deeper input is refused, not truncated."""
+"""Deepest nesting accepted — block quotes, lists and inline spans (emphasis, links…) each
+count one level; a paragraph does not. Deeper input is refused, not truncated."""
 
 _PARSER_NESTING = 2 * MAX_DEPTH + 8
 """markdown-it silently drops what lies deeper than its limit, so ours must trip first; it
@@ -55,6 +59,9 @@ counts two levels for each list (the list and its item), one for a block quote."
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_OTHER_MACHINE = re.compile(r"^([\\/]|%5[cC]){2}")
+"""``//host/share`` (or with backslashes): a PDF reader resolves it to ``file://host/…``."""
+_CONTAINER_MARKER = re.compile(r"[ \t]*(>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 
 
@@ -62,6 +69,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    markdown_limits.install(md)
     # markdown-it would print a refused link as its raw Markdown, silently; every link and
     # image reaches the model instead, where ``is_safe_href`` and the resource policy decide,
     # keep the text, and say so.
@@ -86,21 +94,53 @@ class ParsedBody:
 
 
 def is_safe_href(href: str) -> bool:
-    """Relative links, fragments and web/mail/phone links pass; ``javascript:`` and
-    ``file:`` (and any other scheme) do not."""
-    match = _SCHEME.match(href.strip())
-    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+    """Fragments (``#sec-1``) and web/mail/phone links pass; nothing else does."""
+    return unsafe_href_reason(href) is None
+
+
+def unsafe_href_reason(href: str) -> str | None:
+    """Why a link must not reach an output, or None when it may.
+
+    A PDF has no folder of its own: WeasyPrint resolves a relative link against the build
+    machine's source folder, so ``annexe.pdf`` would become ``file:///home/…/annexe.pdf``
+    (a path of the build machine, dead for every reader) and ``//host/share`` would become
+    ``file://host/share`` (an SMB connection when clicked on Windows). Only fragments and
+    absolute links of the safe schemes are kept.
+    """
+    value = href.strip()
+    if value.startswith("#"):
+        return None
+    if not value:
+        return "empty link removed, its text kept: it would point at the build machine"
+    if _OTHER_MACHINE.match(value):
+        return (
+            f"link to {href!r} removed: a link starting with '//' points to another machine"
+            " (file://… in a PDF)"
+        )
+    match = _SCHEME.match(value)
+    if match is None:
+        return (
+            f"relative link {href!r} would point into the build machine; the link is removed,"
+            " its text kept (write the full https:// address)"
+        )
+    if match.group(1).lower() not in _SAFE_SCHEMES:
+        return f"link to {href!r} removed: only http, https, mailto and tel"
+    return None
 
 
 class _Builder:
     """Walks one markdown-it syntax tree; keeps the state the walk needs."""
 
-    def __init__(self, path: Path, line_offset: int) -> None:
+    def __init__(self, path: Path, line_offset: int, text: str = "") -> None:
         self.path = path
         self.line_offset = line_offset
+        self.lines = text.split("\n")
         self.problems: list[Problem] = []
         self.footnote_numbers: dict[str, int] = {}
         self._too_deep_reported = False
+        self._spans_in_block = 0
+        self._spans = 0
+        self._searched: dict[tuple[int, str], tuple[int, int]] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -109,8 +149,28 @@ class _Builder:
         mapped = node.map
         return mapped[0] + 1 + self.line_offset if mapped else 0
 
-    def warn(self, line: int, message: str) -> None:
-        self.problems.append(Problem(Location(self.path, line), message, "warning"))
+    def warn(self, line: int, message: str, column: int = 0) -> None:
+        self.problems.append(Problem(Location(self.path, line, column), message, "warning"))
+
+    def source_line(self, line: int) -> str:
+        """The text of file line ``line`` (empty when it is not in the body)."""
+        index = line - 1 - self.line_offset
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
+
+    def find(self, line: int, needle: str) -> tuple[int, int]:
+        """The file line and column of ``needle`` at or after ``line`` in the body, each
+        repeated search finding the next occurrence; ``(line, 0)`` when not found.
+
+        Inline tokens carry no positions, so a message about a link finds its target in
+        the text; searching on from the last hit keeps two equal links apart."""
+        start_line, start_column = self._searched.get((line, needle), (line, 0))
+        for number in range(start_line, min(line + 200, self.line_offset + len(self.lines) + 1)):
+            text = self.source_line(number)
+            at = text.find(needle, start_column if number == start_line else 0)
+            if at >= 0:
+                self._searched[(line, needle)] = (number, at + 1)
+                return number, at + 1
+        return line, 0
 
     def check_depth(self, depth: int, line: int) -> bool:
         if depth <= MAX_DEPTH:
@@ -119,10 +179,30 @@ class _Builder:
             self._too_deep_reported = True
             self.problems.append(
                 Problem(
-                    Location(self.path, line),
+                    Location(self.path, line, _marker_column(self.source_line(line))),
                     f"content is nested more than {MAX_DEPTH} levels deep",
                 )
             )
+        return False
+
+    def count_span(self, line: int) -> bool:
+        """Count one inline element; False (and an error, once) past a limit."""
+        self._spans_in_block += 1
+        self._spans += 1
+        if self._spans_in_block <= MAX_SPANS_PER_BLOCK and self._spans <= MAX_SPANS:
+            return True
+        if not self._too_deep_reported:
+            self._too_deep_reported = True
+            if self._spans > MAX_SPANS:
+                message = f"more than {MAX_SPANS:,} inline elements in the body; the limit is"
+                message += f" {MAX_SPANS:,}"
+            else:
+                message = (
+                    f"more than {MAX_SPANS_PER_BLOCK} inline elements (emphasis, links, code…)"
+                    " in one paragraph; split it"
+                )
+            column = _marker_column(self.source_line(line))
+            self.problems.append(Problem(Location(self.path, line, column), message))
         return False
 
     # -- blocks --------------------------------------------------------------------------
@@ -206,11 +286,13 @@ class _Builder:
     # -- inlines -------------------------------------------------------------------------
 
     def inline_children(self, node: SyntaxTreeNode, depth: int) -> tuple[Inline, ...]:
-        """The inlines of a paragraph, heading or table cell (its single ``inline`` child)."""
+        """The inlines of a paragraph, heading or table cell (its single ``inline`` child);
+        they stand at the block's own depth (a paragraph is no level of nesting)."""
         out: list[Inline] = []
+        self._spans_in_block = 0
         for child in node.children:
             if child.type == "inline":
-                out.extend(self.inlines(child.children, depth + 1, self.line_of(node)))
+                out.extend(self.inlines(child.children, depth, self.line_of(node)))
         return tuple(_merge_text(out))
 
     def inlines(self, nodes: list[SyntaxTreeNode], depth: int, line: int) -> list[Inline]:
@@ -229,6 +311,8 @@ class _Builder:
             return [Text("\n")]
         if kind == "hardbreak":
             return [LineBreak()]
+        if not self.count_span(line):
+            return []
         if kind == "code_inline":
             return [Code(node.content)]
         if kind == "html_inline":
@@ -241,11 +325,7 @@ class _Builder:
         if kind == "s":
             return [Strikethrough(children)]
         if kind == "link":
-            href = str(node.attrs.get("href", ""))
-            if not is_safe_href(href):
-                self.warn(line, f"link to {href!r} removed: only http, https, mailto and tel")
-                return list(children)
-            return [Link(href, children, str(node.attrs.get("title", "") or ""))]
+            return self.link(node, children, line)
         if kind == "image":
             src = str(node.attrs.get("src", ""))
             alt = "".join(_plain(c) for c in node.children)
@@ -256,6 +336,31 @@ class _Builder:
             return [FootnoteRef(label, number)]
         self.warn(line, f"unsupported inline element {kind!r} kept as text")
         return [Text(node.content)] if node.content else list(children)
+
+    def link(self, node: SyntaxTreeNode, children: tuple[Inline, ...], line: int) -> list[Inline]:
+        """A link, or its text alone (and a warning where the target is) when unsafe."""
+        href = str(node.attrs.get("href", ""))
+        reason = unsafe_href_reason(href)
+        if reason is None:
+            return [Link(href, children, str(node.attrs.get("title", "") or ""))]
+        found_line, column = self.find(line, href or "]()")
+        if not column and href:
+            found_line, column = self.find(line, unquote(href))
+        self.warn(found_line, reason, column)
+        return list(children)
+
+
+def _marker_column(text: str) -> int:
+    """The column where the first level too deep opens on ``text``: its container marker
+    (``>``, a bullet, ``1.``) number ``MAX_DEPTH + 1``, else its first non-blank character
+    (a list nests by indentation, one marker a line)."""
+    at = count = 0
+    while match := _CONTAINER_MARKER.match(text, at):
+        count += 1
+        if count == MAX_DEPTH + 1:
+            return match.start(1) + 1
+        at = match.end()
+    return len(text) - len(text.lstrip()) + 1 if text.strip() else 0
 
 
 def _plain(node: SyntaxTreeNode) -> str:
@@ -330,12 +435,16 @@ def _number(blocks: list[Block] | tuple[Block, ...], depth: int, prefix: str) ->
 
 def parse_body(text: str, path: Path, line_offset: int = 0) -> ParsedBody:
     """Parse a Markdown body; ``line_offset`` is the number of file lines before it."""
-    builder = _Builder(path, line_offset)
+    builder = _Builder(path, line_offset, text)
     try:
+        markdown_limits.check_definitions(text)
         root = SyntaxTreeNode(_MD.parse(text))
+    except LimitExceeded as exc:
+        problem = Problem(Location(path, line_offset + exc.line + 1, exc.column), exc.message)
+        return ParsedBody((), (), [problem])
     except RecursionError:
         problem = Problem(Location(path, line_offset + 1), "content is nested too deeply")
         return ParsedBody((), (), [problem])
-    flat = builder.blocks(root.children, 1)
+    flat = builder.blocks(root.children, 0)
     footnotes = builder.footnotes(root)
     return ParsedBody(_sectionize(flat), footnotes, builder.problems)

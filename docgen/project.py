@@ -7,6 +7,7 @@ Every path a build may read from is derived here, so the resource policy has one
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from .errors import ConfigError, Location, Problem
 CONFIG_NAME = "docgen.toml"
 DEFAULT_TIME_LIMIT = 120.0
 """Seconds one output may take to render; the seed article's brief takes under one."""
+MAX_TIME_LIMIT = 86_400
+"""A day: larger values are mistakes (and overflow the timers that enforce them)."""
 PAPER_SIZES = ("A4", "Letter")
 
 
@@ -81,7 +84,13 @@ def _is_text_list(value: Any) -> bool:
 
 
 def _is_seconds(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    """A finite number of seconds, 0 or more: TOML's ``inf`` and ``nan`` are not limits."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= MAX_TIME_LIMIT
+    )
 
 
 # setting: (check, what the value must be, in words)
@@ -96,7 +105,7 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "allow_raw_html": (lambda v: isinstance(v, bool), "true or false"),
     "allow_remote_resources": (lambda v: isinstance(v, bool), "true or false"),
     "theme": (lambda v: isinstance(v, str) and bool(v), "a file name"),
-    "time_limit": (_is_seconds, "a number of seconds, 0 or more"),
+    "time_limit": (_is_seconds, f"a number of seconds, 0 to {MAX_TIME_LIMIT:,}"),
 }
 
 

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Location, Problem
+from .errors import DocgenError, Location, Problem
 from .model import Document, iter_images
 from .project import Project
 
@@ -68,9 +68,10 @@ def image_problems(doc: Document, project: Project) -> list[Problem]:
     """Errors for images that break the policy; warnings for images that are missing."""
     base = doc.path.parent
     problems: list[Problem] = []
+    locate = _Locator(doc.body_path or doc.path)
     for image, line in iter_images(doc):
-        where = Location(doc.body_path or doc.path, line)
         src = image.src.strip()
+        where = locate(line, src)
         scheme = urlsplit(src).scheme.lower()
         if scheme == "data":
             problems.extend(_data_image(src, where))
@@ -160,3 +161,37 @@ def _pixels(
             )
         ]
     return []
+
+
+class _Locator:
+    """The line and column of an image's source in the file, found in its text.
+
+    The model keeps each block's line, not the column of an inline image, and a paragraph
+    may span lines: the column comes from searching the file from the block's line on,
+    each search continuing after the previous hit so that repeated sources stay apart. The
+    file is read once, at the first image."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: list[str] | None = None
+        self._after: dict[tuple[int, str], tuple[int, int]] = {}
+
+    def __call__(self, line: int, needle: str) -> Location:
+        lines = self._text()
+        start_line, start_column = self._after.get((line, needle), (line, 0))
+        for number in range(max(start_line, 1), min(line + 200, len(lines) + 1)):
+            at = lines[number - 1].find(needle, start_column if number == start_line else 0)
+            if needle and at >= 0:
+                self._after[(line, needle)] = (number, at + 1)
+                return Location(self.path, number, at + 1)
+        return Location(self.path, line)
+
+    def _text(self) -> list[str]:
+        if self._lines is None:
+            from .source import read_text  # source imports this module
+
+            try:
+                self._lines = read_text(self.path).split("\n")
+            except DocgenError:
+                self._lines = []
+        return self._lines

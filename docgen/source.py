@@ -16,6 +16,8 @@ from .errors import DocgenError, Location, Problem, SourceError
 from .frontmatter import LANG_CODE, parse_front_matter
 from .markdown import parse_body
 from .model import Document, Metadata, Pos
+from .resources import OUTSIDE, check_file
+from .safeio import FileRefused, read_regular_file
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """A briefing article is tens of kilobytes; anything past this is a mistake or an attack."""
@@ -36,19 +38,28 @@ class SourceText:
     body_line: int
 
 
-def read_text(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
-    """Read a UTF-8 file, accepting a BOM and CRLF, refusing NUL and control characters."""
+def read_text(
+    path: Path, limit: int = MAX_SOURCE_BYTES, *, roots: tuple[Path, ...] | None = None
+) -> str:
+    """Read a UTF-8 file, accepting a BOM and CRLF, refusing NUL and control characters.
+
+    Never blocks on a FIFO nor reads past ``limit`` (see ``safeio``). With ``roots``, the
+    file must also obey the local-file rule of ``resources.check_file`` — its real path,
+    symlinks resolved, a regular file inside one of ``roots`` — and the resolved path is
+    what gets opened, so a link cannot lead the read elsewhere. Errors name ``path`` as
+    given.
+    """
+    target, follow = path, True
+    if roots is not None:
+        real, reason = check_file(path, roots)
+        if reason == OUTSIDE:
+            raise SourceError.at(path, f"is {OUTSIDE} (symlinks followed); it cannot be used")
+        if real is not None:
+            target, follow = real, False
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise SourceError.at(path, f"file is {size:,} bytes; the limit is {limit:,}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError.at(path, "no such file") from None
-    except IsADirectoryError:
-        raise SourceError.at(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise SourceError.at(path, f"cannot read: {exc.strerror or exc}") from None
+        data = read_regular_file(target, limit, follow_symlinks=follow)
+    except FileRefused as exc:
+        raise SourceError.at(path, str(exc)) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -133,9 +144,9 @@ def discover(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.md") if p.is_file() and translation_of(p) is None)
 
 
-def load_metadata(path: Path) -> tuple[SourceText, Metadata]:
-    """Read and validate the front matter only."""
-    source = split(path, read_text(path))
+def load_metadata(path: Path, roots: tuple[Path, ...] | None = None) -> tuple[SourceText, Metadata]:
+    """Read and validate the front matter only (``roots``: as for ``read_text``)."""
+    source = split(path, read_text(path, roots=roots))
     meta, problems = parse_front_matter(
         source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
     )
@@ -144,18 +155,23 @@ def load_metadata(path: Path) -> tuple[SourceText, Metadata]:
     return source, meta
 
 
-def load(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
+def load(
+    path: Path, lang: str | None = None, roots: tuple[Path, ...] | None = None
+) -> tuple[Document, list[Problem]]:
     """Load an article, in its own language or (``lang``) with a translation's body.
 
-    Returns the document and the warnings found; errors raise ``SourceError`` listing
-    every problem of the file.
+    The article and its translation obey the local-file rule for ``roots`` — pass
+    ``resources.readable_roots(project, path.parent)`` for the same rule as images; the
+    default, the article's own folder, is never wider than that. Returns the document and
+    the warnings found; errors raise ``SourceError`` listing every problem of the file.
     """
+    roots = roots if roots is not None else (path.parent,)
     pair = translation_of(path)
     if pair is not None:
         raise SourceError.at(
             path, f"is the {pair[1]!r} translation of {pair[0].name}; build that file instead"
         )
-    source, meta = load_metadata(path)
+    source, meta = load_metadata(path, roots)
     available = translations(path)
     lang = lang or meta.lang
     body_path = path
@@ -168,7 +184,7 @@ def load(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
                 " beside the source",
             )
         body_path = available[lang]
-        body_text, body_line = _translation_body(body_path), 1
+        body_text, body_line = _translation_body(body_path, roots), 1
     parsed = parse_body(body_text, body_path, body_line - 1)
     errors = [p for p in parsed.problems if p.severity == "error"]
     if errors:
@@ -185,8 +201,8 @@ def load(path: Path, lang: str | None = None) -> tuple[Document, list[Problem]]:
     return doc, [p for p in parsed.problems if p.severity != "error"]
 
 
-def _translation_body(path: Path) -> str:
-    text = read_text(path)
+def _translation_body(path: Path, roots: tuple[Path, ...]) -> str:
+    text = read_text(path, roots=roots)
     if text.split("\n", 1)[0].strip() == "---":
         raise DocgenError.at(
             path,

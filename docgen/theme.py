@@ -17,12 +17,16 @@ from typing import Any
 
 from .errors import Location, Problem, TemplateError
 from .project import Project
+from .resources import NOT_FOUND, OUTSIDE, check_file
+from .safeio import FileRefused, read_regular_file
 
 BRAND_FILE = "_brand.yml"
 _COLOR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}")
 _FAMILY = re.compile(r"\w[\w .\-]{0,62}")
 """Checked with ``fullmatch``: a value that reaches CSS or Word cannot carry anything else."""
 _FONT_FILE = re.compile(r"\.(ttf|otf|woff2?)$", re.IGNORECASE)
+MAX_BRAND_BYTES = 256 * 1024
+"""A brand file is a page of YAML."""
 
 
 @dataclass(frozen=True)
@@ -101,30 +105,46 @@ _BRAND_KEYS = {"accent": "secondary", "marking": "danger", "panel": "light"}
 """Our colour roles named as brand.yml names them, to point errors at the right key."""
 
 
+def theme_roots(project: Project) -> tuple[Path, ...]:
+    """Where the theme and the files it names may lie: the project's folder (``_brand.yml``
+    sits at its root, its logo often beside it) and the readable folders."""
+    return (project.root, *project.readable_roots)
+
+
 def load_theme(project: Project) -> Theme:
     """The project's theme: ``_brand.yml`` at the project root (or the configured file)."""
     name = project.theme_file
-    path = (project.root / name).resolve()
-    if not path.is_file():
-        if name != BRAND_FILE:
-            where = project.config_path or path
-            raise TemplateError.at(where, f"theme file not found: {path}")
-        return DEFAULT
-    return read_brand(path)
+    given = project.root / name
+    roots = theme_roots(project)
+    real, reason = check_file(given, roots)
+    if real is None:
+        where = project.config_path or given
+        if reason == NOT_FOUND:
+            if name != BRAND_FILE:
+                raise TemplateError.at(where, f"theme file not found: {given}")
+            return DEFAULT
+        raise TemplateError.at(where, f"theme file {given} is {reason}")
+    return read_brand(real, roots)
 
 
-def read_brand(path: Path) -> Theme:
-    """Read and check a brand.yml file; every problem names its line and column."""
+def read_brand(path: Path, roots: tuple[Path, ...] | None = None) -> Theme:
+    """Read and check a brand.yml file; every problem names its line and column.
+
+    The logo and font files it names obey the local-file rule (``resources.check_file``)
+    for ``roots`` — by default the brand file's own folder — so a theme cannot make a
+    build read, embed or print a file from elsewhere on the machine.
+    """
     from brand_yml import Brand  # pydantic is heavy: load only when a theme exists
 
+    roots = roots if roots is not None else (path.parent,)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_BRAND_BYTES).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TemplateError.at(
             path, f"not valid UTF-8 (byte {exc.start}); save it as UTF-8"
         ) from None
-    except OSError as exc:
-        raise TemplateError.at(path, f"cannot read: {exc.strerror or exc}") from None
+    except FileRefused as exc:
+        raise TemplateError.at(path, str(exc)) from None
     try:
         brand = Brand.from_yaml_str(text, path=path)
     except Exception as exc:  # noqa: BLE001 - pydantic and YAML errors alike
@@ -134,13 +154,14 @@ def read_brand(path: Path) -> Theme:
     values.update(_colors(path, text, brand.color, problems))
     if brand.typography is not None:
         values.update(_families(path, text, brand.typography, problems))
-        values["fonts"] = _font_files(path, text, brand.typography, problems)
+        values["fonts"] = _font_files(path, text, brand.typography, problems, roots)
     logo = _logo(path, brand)
     if logo is not None:
-        if logo.is_file():
-            values["logo"] = logo
+        real, reason = check_file(logo, roots)
+        if real is not None:
+            values["logo"] = real
         else:
-            problems.append(_at(path, text, ["logo"], f"logo file not found: {logo}"))
+            problems.append(_at(path, text, ["logo"], _file_problem("logo file", logo, reason)))
     if brand.meta is not None and brand.meta.name is not None:
         values["organization"] = str(getattr(brand.meta.name, "full", "") or "")
     errors = [p for p in problems if p.severity == "error"]
@@ -192,8 +213,16 @@ def _families(path: Path, text: str, typography: Any, problems: list[Problem]) -
     return found
 
 
+def _file_problem(what: str, file: Path, reason: str) -> str:
+    if reason == NOT_FOUND:
+        return f"{what} not found: {file}"
+    if reason == OUTSIDE:
+        return f"{what} {file} is {OUTSIDE} (symlinks followed); it cannot be used"
+    return f"{what} {file} is {reason}"
+
+
 def _font_files(
-    path: Path, text: str, typography: Any, problems: list[Problem]
+    path: Path, text: str, typography: Any, problems: list[Problem], roots: tuple[Path, ...]
 ) -> tuple[FontFile, ...]:
     found: list[FontFile] = []
     for font in typography.fonts or []:
@@ -212,13 +241,13 @@ def _font_files(
             )
             continue
         for entry in font.files or []:
-            file = Path(str(getattr(entry.path, "root", entry.path)))
-            file = (path.parent / file).resolve()
-            if not file.is_file() or not _FONT_FILE.search(file.name):
-                problems.append(
-                    _at(path, text, ["typography", "fonts"], f"font file not found: {file}")
-                )
+            file = path.parent / str(getattr(entry.path, "root", entry.path))
+            real, reason = check_file(file, roots)
+            if real is None or not _FONT_FILE.search(real.name):
+                message = _file_problem("font file", file, reason or NOT_FOUND)
+                problems.append(_at(path, text, ["typography", "fonts"], message))
                 continue
+            file = real
             found.append(
                 FontFile(
                     str(font.family),
@@ -241,7 +270,7 @@ def _logo(path: Path, brand: Any) -> Path | None:
         resource = getattr(resource, "light", resource)  # a light/dark pair: take light
         location = getattr(resource, "path", resource)
         root = getattr(location, "root", location)
-        return (path.parent / str(root)).resolve()
+        return path.parent / str(root)
     return None
 
 
@@ -284,5 +313,17 @@ def _brand_problems(path: Path, text: str, exc: Exception) -> list[Problem]:
             return problems
     mark = getattr(exc, "problem_mark", None)
     if mark is not None:
-        return [Problem(Location(path, mark.line + 1, mark.column + 1), f"invalid YAML: {exc}")]
+        return [Problem(Location(path, mark.line + 1, mark.column + 1), _yaml_message(exc))]
     return [Problem(Location(path), f"invalid brand file: {exc}")]
+
+
+def _yaml_message(exc: Exception) -> str:
+    """A YAML error on one line: the problem, then what was open and where it started
+    (ruamel's own text spans five lines and quotes the source)."""
+    message = f"invalid YAML: {getattr(exc, 'problem', None) or 'cannot parse'}"
+    context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and mark is not None:
+        message += f" ({context} at {mark.line + 1}:{mark.column + 1})"
+    elif context:
+        message += f" ({context})"
+    return message

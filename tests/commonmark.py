@@ -20,9 +20,16 @@ class Example:
     line: int
 
     def words(self) -> list[str]:
-        """The words a reader sees in the reference HTML (tags dropped, entities decoded)."""
-        text = html.unescape(re.sub(r"<[^>]*>", " ", self.html))
+        """The words a reader sees in the reference HTML (tags dropped, entities decoded).
+
+        The tags of a relative link go without a space: docgen removes such links, and the
+        text of two adjacent ones (``[foo][bar][baz]``) reads as one word, as it did."""
+        text = re.sub(_RELATIVE_LINK, r"\1", self.html)
+        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
         return re.findall(r"\w+", text)
+
+
+_RELATIVE_LINK = re.compile(r'<a href="(?!https?:|mailto:|tel:|#)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 def examples() -> list[Example]:

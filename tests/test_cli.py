@@ -192,7 +192,7 @@ def test_check_finds_what_build_would_refuse(project: Path) -> None:
     code, out = run("check")
     assert code == 2
     assert "source/b.md:2:8: error: the summary sheet needs a second language" in out
-    assert "source/a.en.md:1: error: image '/etc/hostname' is outside the project" in out
+    assert "source/a.en.md:1:6: error: image '/etc/hostname' is outside the project" in out
     code, out = run("build", "-f", "pdf", "-f", "summary", "--lang", "all")
     assert code == 2 and "source/b.md:2:8: error: the summary sheet needs" in out
     assert not (project / "output").exists()

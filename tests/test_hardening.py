@@ -93,7 +93,7 @@ def test_files_outside_the_project_are_refused(project: Path, src: str) -> None:
     write(project, f"![x]({src})\n")
     code, out = run("build", "-q")
     assert code == 2
-    assert "source/a.md:7: error: image" in out and "outside the project" in out
+    assert "source/a.md:7:6: error: image" in out and "outside the project" in out
     assert not (project / "output" / "a").exists()
 
 
@@ -101,7 +101,7 @@ def test_file_urls_and_script_links_are_refused(project: Path) -> None:
     """``file:`` images fall under the resource policy; script links lose their link."""
     write(project, "![x](file:///etc/passwd)\n\n[clic](javascript:alert(1)) [b](vbscript:x)\n")
     code, out = run("check")
-    assert code == 2 and "a.md:7: error: image 'file:///etc/passwd' is outside" in out
+    assert code == 2 and "a.md:7:6: error: image 'file:///etc/passwd' is outside" in out
     path = write(project, "[clic](javascript:alert(1)) et [b](vbscript:x)\n")
     doc, warnings = api.load_with_warnings(path)
     html = brief_html(doc, RenderOptions(load_project(project)))
@@ -158,8 +158,8 @@ def test_decompression_bomb_is_refused(project: Path) -> None:
     write(project, "![bombe](bomb.png)\n\n![grande](big.png)\n")
     code, out = run("build", "-q")
     assert code == 2
-    assert "a.md:7: error: image 'bomb.png' is far over the limit of 40 megapixels" in out
-    assert "a.md:9: error: image 'big.png' is 8000×6000 pixels; the limit is 40" in out
+    assert "a.md:7:10: error: image 'bomb.png' is far over the limit of 40 megapixels" in out
+    assert "a.md:9:11: error: image 'big.png' is 8000×6000 pixels; the limit is 40" in out
 
 
 def test_render_time_limit_stops_and_keeps_previous_output(project: Path) -> None:
@@ -194,29 +194,62 @@ def test_output_names_cannot_escape(tmp_path: Path, name: str) -> None:
         safe_output_dir(tmp_path / "output", name)
 
 
-# name: (body, the word counted in source and output; None where an error is expected)
-PATHOLOGICAL: dict[str, tuple[str, str | None]] = {
-    "deep quotes": ("> " * 5_000 + "x\n", None),
-    "deep lists": ("".join("  " * i + "- x\n" for i in range(300)), None),
-    "deep emphasis": ("*a " * 5_000 + "\n", "a"),
-    "deep links": ("[" * 10_000 + "x" + "](y)" * 10_000 + "\n", "x"),
-    "many items": ("".join(f"- item {i}\n" for i in range(10_000)), "item"),
-    "long line": ("mot " * 100_000 + "\n", "mot"),
-    "many footnotes": ("".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)), "note"),
-    "table": ("|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200, "x"),
+# name: (body, the word counted in source and output, or the error expected, located)
+PATHOLOGICAL: dict[str, tuple[str, str | None, str | None]] = {
+    "deep quotes": ("> " * 5_000 + "x\n", None, r"a\.md:7:81: error: content is nested more"),
+    "deep lists": (
+        "".join("  " * i + "- x\n" for i in range(300)),
+        None,
+        r"a\.md:47:81: error: content is nested more",
+    ),
+    "deep emphasis": ("*a " * 5_000 + "\n", "a", None),
+    "deep links": (
+        "[" * 10_000 + "x" + "](y)" * 10_000 + "\n",
+        None,
+        r"a\.md:7:501: error: more than 500 '\[' in one paragraph",
+    ),
+    "many items": ("".join(f"- item {i}\n" for i in range(10_000)), "item", None),
+    "long line": ("mot " * 100_000 + "\n", "mot", None),
+    "many footnotes": (
+        "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(1_000)),
+        "note",
+        None,
+    ),
+    "table": (
+        "|" + "a|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "x|" * 200 + "\n") * 200,
+        "x",
+        None,
+    ),
+    "alternating emphasis": (
+        "*a" * 10_000 + "\n",
+        None,
+        r"a\.md:7:1: error: more than 300 inline elements \(emphasis, links, code…\) in one",
+    ),
+    "open brackets": ("[a" * 50_000 + "\n", None, r"a\.md:7:1001: error: more than 500 '\['"),
+    "reference definitions": (
+        "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(20_000)),
+        None,
+        r"a\.md:2007:1: error: more than 2,000 link reference definitions",
+    ),
+    "footnote definitions": (
+        "".join(f"x[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(5_000)),
+        None,
+        r"a\.md:4009:1: error: more than 1,000 footnote definitions",
+    ),
 }
 
 
-@pytest.mark.parametrize(("body", "word"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+@pytest.mark.parametrize(("body", "word", "error"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_bodies_end_cleanly(
-    write_source: Callable[..., Path], body: str, word: str | None
+    write_source: Callable[..., Path], body: str, word: str | None, error: str | None
 ) -> None:
-    """Each ends quickly, either refused with a clear error or rendered with no word lost."""
+    """Each ends quickly, either refused with a located error or rendered with no word lost."""
     path = write_source(body)
-    if word is None:
-        with pytest.raises(DocgenError, match="nested more than"):
+    if error is not None:
+        with pytest.raises(DocgenError, match=error):
             api.load(path)
         return
+    assert word is not None
     doc = api.load(path)
     html = str(HtmlWriter().blocks(doc.body) + HtmlWriter().footnotes(doc.footnotes))
     pattern = rf"(?<![\w]){word}(?![\w])"

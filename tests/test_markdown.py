@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from docgen.markdown import MAX_DEPTH, is_safe_href, parse_body
 from docgen.model import (
     BlockQuote,
@@ -96,7 +98,8 @@ def test_unsafe_links_are_neutralized() -> None:
     assert not is_safe_href("JAVASCRIPT:alert(1)")
     assert not is_safe_href("file:///etc/passwd")
     assert is_safe_href("https://example.org") and is_safe_href("#sec-1")
-    assert is_safe_href("annexe.pdf") and is_safe_href("mailto:a@b.org")
+    assert is_safe_href("mailto:a@b.org") and is_safe_href("tel:+33100000000")
+    assert not is_safe_href("annexe.pdf") and not is_safe_href("//host/share")
     parsed = parse_body("[x](javascript:alert(1)) [y](<file:///etc/passwd>)\n", PATH)
     (para,) = parsed.blocks
     assert isinstance(para, Paragraph)
@@ -133,3 +136,50 @@ def test_nested_lists_keep_every_item_or_fail() -> None:
     deep = "".join("  " * i + f"- item{i}\n" for i in range(MAX_DEPTH + 5))
     errors = [p for p in parse_body(deep, PATH).problems if p.severity == "error"]
     assert errors and "nested more than" in errors[0].message
+
+
+def test_links_to_another_machine_or_the_build_machine_are_removed() -> None:
+    body = "Voir\n[x](//host/share) et [annexe](annexe.pdf), [ici](#sec-1), [vide]()\n"
+    parsed = parse_body(body, PATH, line_offset=6)
+    (para,) = parsed.blocks
+    assert isinstance(para, Paragraph)
+    assert [n.href for n in para.children if isinstance(n, Link)] == ["#sec-1"]
+    assert plain_text(para.children) == "Voir\nx et annexe, ici, vide"
+    assert [str(p) for p in parsed.problems] == [
+        "x.md:8:5: warning: link to '//host/share' removed: a link starting with '//' points"
+        " to another machine (file://… in a PDF)",
+        "x.md:8:31: warning: relative link 'annexe.pdf' would point into the build machine;"
+        " the link is removed, its text kept (write the full https:// address)",
+        "x.md:8:64: warning: empty link removed, its text kept: it would point at the build"
+        " machine",
+    ]
+
+
+def test_backslashed_share_links_are_removed() -> None:
+    parsed = parse_body("[x](\\\\\\\\host\\share) [y](/\\\\host)\n", PATH)
+    (para,) = parsed.blocks
+    assert isinstance(para, Paragraph)
+    assert not any(isinstance(n, Link) for n in para.children)
+    assert len(parsed.problems) == 2
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1])
+def test_nesting_limit_counts_what_the_writer_sees(depth: int) -> None:
+    """Forty quotes are forty levels; the forty-first is refused at its own ``>``."""
+    parsed = parse_body(">" * depth + " deep\n", PATH, line_offset=6)
+    errors = [str(p) for p in parsed.problems if p.severity == "error"]
+    if depth == MAX_DEPTH:
+        assert not errors and "deep" in str(parsed.blocks)
+    else:
+        assert errors == [
+            f"x.md:7:{MAX_DEPTH + 1}: error: content is nested more than {MAX_DEPTH} levels deep"
+        ]
+
+
+def test_deep_list_error_points_at_the_item() -> None:
+    body = "".join("  " * i + f"- item{i}\n" for i in range(MAX_DEPTH + 1))
+    errors = [str(p) for p in parse_body(body, PATH).problems]
+    assert errors == [
+        f"x.md:{MAX_DEPTH + 1}:{2 * MAX_DEPTH + 1}: error: content is nested more than"
+        f" {MAX_DEPTH} levels deep"
+    ]
