@@ -20,15 +20,8 @@ from typing import Any
 
 from .errors import Location, Problem
 from .model import Author, Localized, Metadata, PartialDate, Pos, TimelineEntry
-from .yaml_compose import (
-    Node,
-    compose,
-    is_mapping,
-    is_null,
-    is_scalar,
-    is_sequence,
-    refused_scalars,
-)
+from .yaml_compose import compose, refused_scalars
+from .yaml_nodes import Node, is_mapping, is_null, is_scalar, is_sequence
 from .yaml_pitfalls import colon_hint, comment_cuts
 
 __all__ = ["FIELDS", "LANG_CODE", "compose", "known_language", "parse_front_matter"]

@@ -12,7 +12,7 @@ from .editions import Edition, build_edition
 from .errors import DocgenError, Problem
 from .model import Document
 from .project import Project, load_project
-from .resources import image_problems
+from .resources import image_problems, readable_roots
 
 
 def load_with_warnings(
@@ -24,8 +24,9 @@ def load_with_warnings(
     """
     from .typography import apply
 
-    doc, warnings = source.load(path, lang)
-    found = warnings + missing_alt_text(doc) + image_problems(doc, project or load_project())
+    project = project or load_project()
+    doc, warnings = source.load(path, lang, roots=readable_roots(project, path.parent))
+    found = warnings + missing_alt_text(doc) + image_problems(doc, project)
     errors = [p for p in found if p.severity == "error"]
     if errors:
         raise DocgenError(errors)

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import DocgenError, Location, Problem
+from .errors import Location, Problem
 from .model import Document, iter_images
 from .project import Project
 
@@ -188,10 +188,12 @@ class _Locator:
 
     def _text(self) -> list[str]:
         if self._lines is None:
-            from .source import read_text  # source imports this module
+            from .safeio import FileRefused, read_regular_file
 
             try:
-                self._lines = read_text(self.path).split("\n")
-            except DocgenError:
-                self._lines = []
+                data = read_regular_file(self.path, 4 * 1024 * 1024)
+            except (FileRefused, OSError):
+                data = b""
+            text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+            self._lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return self._lines

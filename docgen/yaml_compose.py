@@ -26,9 +26,10 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .errors import Location, Problem
+from .yaml_nodes import Mark, Node, is_null
 
 try:
     from yaml import CSafeLoader as _CLoader
@@ -69,44 +70,6 @@ def _needs_ruamel(text: str) -> bool:
     if _SLOW_CHARACTERS.search(text):
         return True
     return any(mark in text and pattern.search(text) for mark, pattern in _SLOW_SYNTAX)
-
-
-class Mark(Protocol):
-    """A position in the composed text, 0-based (as both libraries give it)."""
-
-    line: int
-    column: int
-
-
-class Node(Protocol):
-    """A composed node of either library: ``id`` is "scalar", "sequence" or "mapping"."""
-
-    id: str
-    tag: str
-    value: Any
-    start_mark: Mark
-    end_mark: Mark
-    style: str | None
-
-
-def is_scalar(node: Node | None) -> bool:
-    """Whether ``node`` is a scalar (either library's class)."""
-    return node is not None and node.id == "scalar"
-
-
-def is_sequence(node: Node | None) -> bool:
-    """Whether ``node`` is a sequence (either library's class)."""
-    return node is not None and node.id == "sequence"
-
-
-def is_mapping(node: Node | None) -> bool:
-    """Whether ``node`` is a mapping (either library's class)."""
-    return node is not None and node.id == "mapping"
-
-
-def is_null(node: Node | None) -> bool:
-    """Whether ``node`` is a plain null (empty, ``~``, ``null``): same set in YAML 1.1 and 1.2."""
-    return is_scalar(node) and node is not None and node.tag == "tag:yaml.org,2002:null"
 
 
 def has_fast_composer() -> bool:

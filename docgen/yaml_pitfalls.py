@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .errors import Location, Problem
-from .yaml_compose import Node, is_mapping, is_null, is_scalar, is_sequence
+from .yaml_nodes import Node, is_mapping, is_null, is_scalar, is_sequence
 
 _RESERVED = {
     "@": "'@' cannot start an unquoted value",

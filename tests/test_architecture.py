@@ -270,7 +270,7 @@ def test_an_image_in_a_heading_obeys_the_image_limits(project: Path) -> None:
     write(project, "## Titre ![x](huge.png)\n\nTexte.\n")
     code, out = run("check")
     assert code == 2
-    assert "a.md:7: error: image 'huge.png' is far over the limit of 40 megapixels" in out
+    assert "a.md:7:15: error: image 'huge.png' is far over the limit of 40 megapixels" in out
     code, out = run("build")
     assert code == 2 and not (project / "output" / "a").exists()
 

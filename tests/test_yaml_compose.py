@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from docgen import yaml_compose
 from docgen.errors import SourceError
 from docgen.source import load, read_text, split
-from docgen.yaml_compose import MAX_DEPTH, Node, compose, has_fast_composer
+from docgen.yaml_compose import MAX_DEPTH, compose, has_fast_composer
+from docgen.yaml_nodes import Node
 
 from .conftest import ARTICLE
 

@@ -23,7 +23,7 @@ from ..frontmatter import compose
 from ..model import Localized
 from ..output import atomic_path
 from ..source import load, read_text, split
-from ..yaml_compose import Node, is_mapping, is_null, is_scalar
+from ..yaml_nodes import Node, is_mapping, is_null, is_scalar
 from .units import FINGERPRINT_LENGTH, FRONT, Body, Unit, body_units, field_units, normalize
 
 RECORD_SUFFIX = ".i18n.yml"

@@ -6,6 +6,7 @@ PDF): only files below the project's readable folders, never remote ones.
 
 from __future__ import annotations
 
+import io
 import struct
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from docx.image.image import Image as WordImage
 from docx.shared import Mm
 from docx.text.run import Run
 
+from ...images import clean_image_bytes
 from .elements import Element
 
 MAX_HEIGHT = Mm(110)
@@ -48,7 +50,9 @@ def add_picture(
 ) -> None:
     """Put the picture in run ``r`` (of ``story``), alt text in its description."""
     try:
-        image = WordImage.from_file(str(path))
+        # The image's own data only: bytes appended after it never travel into the report.
+        data = clean_image_bytes(path)
+        image = WordImage.from_blob(data)
     except _UNREADABLE as exc:
         reason = f"image {path.name!r} is not a readable PNG, JPEG, GIF, BMP or TIFF"
         reason += f" ({exc})" if str(exc) else ""
@@ -56,7 +60,7 @@ def add_picture(
     width, height = int(image.width), int(image.height)
     scale = min(1.0, max_width / width if width else 1.0, MAX_HEIGHT / height if height else 1.0)
     shape = Run(r, story).add_picture(
-        str(path), width=int(width * scale) or 1, height=int(height * scale) or 1
+        io.BytesIO(data), width=int(width * scale) or 1, height=int(height * scale) or 1
     )
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", alt)

@@ -25,6 +25,7 @@ from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 from ...editions.common import Properties
 from ...errors import TemplateError
 from ...options import RenderOptions
+from ...safezip import check_docx_package, read_docx_bytes
 from ...templates import resolve
 from .elements import Element
 from .styles import word_language
@@ -39,8 +40,13 @@ PROPERTY_LIMIT = 255
 
 def open_reference(path: Path) -> WordDocument:
     """The reference document, or a TemplateError saying what is wrong with the file."""
+    # A Word package is a zip: its sizes, ratios and XML are checked before python-docx
+    # decompresses anything (a 2 MB file can claim gigabytes), and the checked bytes are
+    # the ones opened.
+    data = read_docx_bytes(path)
+    check_docx_package(path, data)
     try:
-        return docx.Document(str(path))
+        return docx.Document(io.BytesIO(data))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
