@@ -150,8 +150,15 @@ def build(
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
+    import signal
+
     from .api import build as run_build
     from .engine.build import terminal_progress
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops a build as Ctrl-C does: cleanly
+
+    signal.signal(signal.SIGTERM, stop)
     from .engine.executors import default_jobs
 
     def report(path: Path) -> None:

@@ -9,10 +9,13 @@ milliseconds, not a new interpreter.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import select
+import signal
+import time
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,14 @@ class WorkerCrash(RuntimeError):
         self.details = details
 
 
-def _child(connection: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(write_fd: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """The forked child: run, send the pickled outcome down the pipe, exit at once."""
+    from .engine.executors import die_with_parent, exit_on_sigterm
+
+    # SIGTERM (from a dying parent, or a stopped build) exits through finally blocks, so
+    # the layout engine's own temporary files are removed.
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    die_with_parent(signal.SIGTERM)
     try:
         result: tuple[str, Any] = ("ok", fn(*args))
     except DocgenError as exc:
@@ -36,9 +46,11 @@ def _child(connection: Connection, fn: Callable[..., Any], args: tuple[Any, ...]
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         result = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     try:
-        connection.send(result)
-    finally:
-        connection.close()
+        data = pickle.dumps(result)
+    except Exception as exc:  # noqa: BLE001 - an unpicklable result is a crash too
+        data = pickle.dumps(("crash", (f"{type(exc).__name__}: {exc}", "")))
+    with os.fdopen(write_fd, "wb") as pipe:
+        pipe.write(data)
 
 
 def run_limited(
@@ -48,37 +60,53 @@ def run_limited(
     output: Path,
     what: Path,
 ) -> Any:
-    """``fn(*args)`` in a child process; a time-out error names the source (``what``) and
-    the ``output`` being made. Renders write nothing, so a stopped one leaves nothing."""
-    if time_limit <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+    """``fn(*args)`` in a forked child; a time-out error names the source (``what``) and
+    the ``output`` being made. Renders write nothing, so a stopped one leaves nothing.
+
+    A plain ``os.fork`` rather than ``multiprocessing``: it works inside daemonic
+    processes too (Dask's workers), where ``multiprocessing`` may not start children.
+    """
+    if time_limit <= 0 or not hasattr(os, "fork"):
         return fn(*args)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, fn, args), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(time_limit):
-            process.kill()
-            process.join()
-            raise RenderError(
-                Problem(
-                    Location(what),
-                    f"rendering {output.name} took longer than {time_limit:g} s and was"
-                    " stopped; previous outputs are intact",
-                )
-            )
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is its result
+        os.close(read_fd)
         try:
-            status, payload = receiver.recv()
-        except EOFError:
-            process.join()
-            raise WorkerCrash(f"the render process died (exit code {process.exitcode})") from None
+            _child(write_fd, fn, args)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + time_limit
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            ready = select.select([read_fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise RenderError(
+                    Problem(
+                        Location(what),
+                        f"rendering {output.name} took longer than {time_limit:g} s and was"
+                        " stopped; previous outputs are intact",
+                    )
+                )
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
     finally:
-        receiver.close()
-    process.join()
-    if status == "ok":
+        os.close(read_fd)
+    _pid, status = os.waitpid(pid, 0)
+    if not chunks:
+        code = os.waitstatus_to_exitcode(status)
+        raise WorkerCrash(f"the render process died (exit code {code})")
+    outcome, payload = pickle.loads(b"".join(chunks))
+    if outcome == "ok":
         return payload
-    if status == "bad-input":
+    if outcome == "bad-input":
         name, problems = payload
         error_type = next((cls for cls in _error_types() if cls.__name__ == name), DocgenError)
         raise error_type(problems)

@@ -21,19 +21,26 @@ from typing import Any
 from ..errors import ConfigError
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies, so that a killed build never
-    leaves a render running (and writing) on its own. Elsewhere: nothing."""
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies, so that a killed
+    build never leaves a render running (and writing) on its own. Elsewhere: nothing."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        libc.prctl(pr_set_pdeathsig, sig)
+
+
+def exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)
 
 
 def _warm_worker() -> None:
-    """A pool worker: dies with the build, and ignores Ctrl-C (the coordinator stops it)."""
-    die_with_parent()
+    """A pool worker: ignores Ctrl-C (the coordinator stops it), and on SIGTERM — sent by
+    the coordinator, or by Linux when the build dies — exits through its ``finally``
+    blocks, so its job's temporary folder is removed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    die_with_parent(signal.SIGTERM)
 
 
 class InlineExecutor(Executor):
@@ -71,9 +78,12 @@ def executor_for(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
     try:
         yield pool
     except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
+        processes = list(getattr(pool, "_processes", {}).values())
+        for process in processes:
             with contextlib.suppress(OSError):
-                process.kill()
+                process.terminate()
+        for process in processes:
+            process.join(5)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
