@@ -7,10 +7,13 @@ shows the traceback of internal errors.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -150,43 +153,56 @@ def build(
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
-    import signal
-
     from .api import build as run_build
     from .engine.build import terminal_progress
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM stops a build as Ctrl-C does: cleanly
-
-    signal.signal(signal.SIGTERM, stop)
     from .engine.executors import default_jobs
 
     def report(path: Path) -> None:
         if not quiet:
             click.echo(f"wrote {display_path(path)} ({_size(path.stat().st_size)})")
 
-    result = run_build(
-        sources,
-        formats=formats,
-        products=product_names,
-        languages=languages,
-        output=output,
-        draft=draft,
-        pdf_variant=pdf_variant,
-        strict=strict,
-        jobs=jobs or default_jobs(),
-        scheduler=scheduler,
-        use_cache=not force,
-        zip_packs=zip_packs,
-        on_file=report,
-        on_progress=terminal_progress(quiet),
-    )
+    with _sigterm_stops():
+        result = run_build(
+            sources,
+            formats=formats,
+            products=product_names,
+            languages=languages,
+            output=output,
+            draft=draft,
+            pdf_variant=pdf_variant,
+            strict=strict,
+            jobs=jobs or default_jobs(),
+            scheduler=scheduler,
+            use_cache=not force,
+            zip_packs=zip_packs,
+            on_file=report,
+            on_progress=terminal_progress(quiet),
+        )
     _print_problems(result.warnings)
     if not quiet:
         click.echo(
             f"built {len(result.files)} file(s) in {result.seconds:.2f} s"
             f" ({result.rendered} rendered, {result.cached} from the cache)"
         )
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While building, SIGTERM stops the build as Ctrl-C does: workers stopped, nothing
+    half-written. The previous handler comes back afterwards (docgen may run inside
+    another program); off the main thread, where handlers cannot be set, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import shutil
 import signal
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -31,10 +33,16 @@ class WorkerCrash(RuntimeError):
         self.details = details
 
 
-def _child(write_fd: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """The forked child: run, send the pickled outcome down the pipe, exit at once."""
+def _child(write_fd: int, fn: Callable[..., Any], args: tuple[Any, ...], scratch: str) -> None:
+    """The forked child: run, send the pickled outcome down the pipe, exit at once.
+
+    Its temporary files go to ``scratch``, a folder the parent removes whatever happens:
+    the child ends with ``os._exit`` (or is killed), so the layout engine's own cleanup
+    (WeasyPrint copies fonts to a temporary folder) never runs."""
     from .engine.executors import die_with_parent, exit_on_sigterm
 
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
     # SIGTERM (from a dying parent, or a stopped build) exits through finally blocks, so
     # the layout engine's own temporary files are removed.
     signal.signal(signal.SIGTERM, exit_on_sigterm)
@@ -68,12 +76,29 @@ def run_limited(
     """
     if time_limit <= 0 or not hasattr(os, "fork"):
         return fn(*args)
+    scratch = tempfile.mkdtemp(prefix="docgen-render-")
+    try:
+        return _run_forked(fn, args, time_limit, output=output, what=what, scratch=scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_forked(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    time_limit: float,
+    *,
+    output: Path,
+    what: Path,
+    scratch: str,
+) -> Any:
+    """The fork, the wait under the time limit, and the outcome."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is its result
         os.close(read_fd)
         try:
-            _child(write_fd, fn, args)
+            _child(write_fd, fn, args, scratch)
         finally:
             os._exit(0)
     os.close(write_fd)

@@ -12,7 +12,7 @@ VENV=.venv
 # Pango (text layout) for WeasyPrint; HarfBuzz subset makes its font subsetting ~3x faster.
 BUILD_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 # Real clients the tests read outputs with.
-TEST_DEBS=(poppler-utils qpdf libreoffice-writer-nogui)
+TEST_DEBS=(poppler-utils qpdf libreoffice-writer-nogui libnss3-tools openssl)
 
 extras=""
 debs=("${BUILD_DEBS[@]}")

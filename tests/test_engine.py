@@ -11,8 +11,10 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from importlib import metadata
@@ -662,3 +664,82 @@ def reaped(processes: list[psutil.Process]) -> Iterator[None]:
         for process in alive(processes):
             with contextlib.suppress(psutil.Error):
                 process.kill()
+
+
+def renders_started(build: int, jobs: str) -> list[psutil.Process]:
+    """The build's processes, once a render has been running for half a second (a forked
+    child of the build under -j 1, of one of its pool workers under -j N; short helpers
+    such as ``ldconfig``, which run at start-up, do not count); else []. One snapshot, so
+    the render counted is in the list returned."""
+    snapshot = alive(descendants(build))
+    for process in snapshot:
+        with contextlib.suppress(psutil.Error):
+            if jobs != "1" and process.ppid() == build:
+                continue  # a pool worker
+            if "docgen" in process.cmdline() and time.time() - process.create_time() > 0.5:
+                return snapshot
+    return []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sig", "jobs"),
+    [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1"), (signal.SIGTERM, "1")],
+    ids=["int-j2", "term-j2", "int-j1", "term-j1"],
+)
+def test_a_stopped_build_leaves_no_temporary_file_and_no_process(
+    tmp_path: Path, sig: signal.Signals, jobs: str
+) -> None:
+    paragraph = "Paragraphe {} : " + "du texte à composer. " * 40 + "\n\n"
+    body = BODY + "".join(paragraph.format(i) for i in range(150))
+    project = make_project(tmp_path / "project", ())
+    for name in ("a", "b", "c", "d"):
+        write_article(project, name, body=body)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["TMPDIR"] = str(temp)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "build", "--force", "-q", "-j", jobs, "-p", "brief"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    seen = [psutil.Process(process.pid)]
+    with reaped(seen):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                if started := renders_started(process.pid, jobs):
+                    seen += started
+                    break
+            time.sleep(0.05)
+        seen += [p for p in descendants(process.pid) if p not in seen]
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert len(seen) >= (4 if jobs == "2" else 2), "no render was under way"
+        process.send_signal(sig)
+        try:
+            _stdout, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the stopped build did not exit within 30 s")
+        assert process.returncode in ((130,) if sig == signal.SIGINT else (130, 143)), stderr
+        assert b"interrupted; previous outputs are intact" in stderr
+        time.sleep(2)
+        survivors = alive(seen) + [p for p in in_folder(project) if p not in seen]
+        seen += survivors
+        assert survivors == [], [p.cmdline() for p in survivors]
+        assert not list((project / "output").rglob(".docgen-*"))
+        assert not list((project / ".docgen").rglob(".tmp-*"))
+        # docgen's job folders, and the render's scratch folder holding WeasyPrint's fonts
+        assert sorted(p.name for p in temp.iterdir()) == [], "temporary folders left behind"
+
+
+@pytest.mark.slow
+def test_a_build_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    cli_build(project, "--force", "-j", "1", "-p", "brief", env={"TMPDIR": str(temp)})
+    assert (project / "output" / "a" / "brief.fr.pdf").is_file()
+    assert sorted(p.name for p in temp.iterdir()) == []

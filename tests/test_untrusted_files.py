@@ -78,10 +78,10 @@ def test_source_symlinked_out_of_the_project_is_refused(project: Path, secret: P
 
 
 def test_symlink_inside_the_project_still_works(project: Path) -> None:
-    shared = project / "source" / "shared"
-    shared.mkdir()
-    (shared / "a.en.md").write_text("English text.\n", encoding="utf-8")
-    (project / "source" / "a.en.md").symlink_to(shared / "a.en.md")
+    common = project / "source" / "common"
+    common.mkdir()
+    (common / "a.en.md").write_text("English text.\n", encoding="utf-8")
+    (project / "source" / "a.en.md").symlink_to(common / "a.en.md")
     doc, _ = load(project / "source" / "a.md", "en")
     assert "English text." in str(doc.body)
 
