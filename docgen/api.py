@@ -27,6 +27,7 @@ from .model import Document
 from .options import RenderOptions
 from .pack.archive import source_date_epoch
 from .project import Project, load_project
+from .signing.build import prepare_signing
 from .theme import load_theme
 
 __all__ = [
@@ -215,6 +216,7 @@ def build(
     scheduler: str | None = None,
     use_cache: bool = True,
     zip_packs: bool = False,
+    sign: Path | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_progress: Progress | None = None,
 ) -> BuildResult:
@@ -225,6 +227,8 @@ def build(
     (``prepare``); each output is a job, answered from the project's cache when its
     inputs are unchanged, else rendered — ``jobs`` at a time, or on the Dask cluster at
     ``scheduler``. An article's outputs are written together once all of them succeeded.
+    With ``sign`` (a PKCS#12 file) or a ``[signing]`` table, every PDF and the manifest
+    are signed (``docgen.signing.build``); the key is checked before anything renders.
     """
     started = time.perf_counter()
     project = project or load_project()
@@ -236,6 +240,8 @@ def build(
     prepared, warnings = prepare(
         paths, project, chosen, languages or project.languages, draft=draft, strict=strict
     )
+    signer, signing_warnings = prepare_signing(project.signing, sign)
+    warnings += signing_warnings
     options = RenderOptions(
         project, draft=draft, pdf_variant=pdf_variant, theme=theme, source_date_epoch=epoch
     )
@@ -253,6 +259,8 @@ def build(
         source_date_epoch=epoch,
         on_progress=on_progress,
         on_file=on_file,
+        finish=signer.sign_outputs if signer else None,
+        sign_manifest=signer.sign_manifest if signer else None,
     )
     result = BuildResult(files=done.files, warnings=warnings + done.warnings)
     result.rendered, result.cached = done.rendered, done.cached

@@ -135,6 +135,13 @@ def main(debug: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
 @click.option("--zip", "zip_packs", is_flag=True, help="Also write output/NAME.zip per article.")
+@click.option(
+    "--sign",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="CERT.p12",
+    help="Sign every PDF (PAdES) and the manifest with this key; password from"
+    " DOCGEN_SIGN_PASSWORD or a prompt. Default: docgen.toml's [signing] table.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def build(
@@ -150,6 +157,7 @@ def build(
     scheduler: str | None,
     force: bool,
     zip_packs: bool,
+    sign: Path | None,
     quiet: bool,
 ) -> None:
     """Build SOURCES (default: every article in source/) into the output folder."""
@@ -175,6 +183,7 @@ def build(
             scheduler=scheduler,
             use_cache=not force,
             zip_packs=zip_packs,
+            sign=sign,
             on_file=report,
             on_progress=terminal_progress(quiet),
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, Problem
+from .signing.signer import SigningConfig, config_from_table
 
 CONFIG_NAME = "docgen.toml"
 DEFAULT_TIME_LIMIT = 120.0
@@ -42,6 +43,8 @@ class Project:
     allow_remote: bool = False
     time_limit: float = DEFAULT_TIME_LIMIT
     theme_file: str = "_brand.yml"
+    signing: SigningConfig | None = None
+    """The ``[signing]`` table: sign every PDF and the manifest (``docgen build``)."""
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -109,6 +112,10 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
+TABLES = ("signing",)
+"""Tables of ``docgen.toml`` besides ``[docgen]``: ``[signing]`` (docs/signing.md)."""
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -124,8 +131,12 @@ def _read_config(path: Path) -> dict[str, Any]:
     problems = _check_settings(path, text, data)
     if problems:
         raise ConfigError(problems)
-    settings = data.get("docgen", data)
-    return dict(settings)
+    settings = dict(data.get("docgen", data))
+    for table in TABLES:  # tables of their own, kept beside the settings
+        settings.pop(table, None)
+        if isinstance(data.get(table), dict):
+            settings[table] = data[table]
+    return settings
 
 
 def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem]:
@@ -136,14 +147,16 @@ def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem
         problems.append(Problem(Location(path, _line_of(text, key), 1), message))
 
     if "docgen" in data:
-        for key in data:
-            if key != "docgen":
+        for key, value in data.items():
+            if key != "docgen" and not (key in TABLES and isinstance(value, dict)):
                 problem(key, f"{key!r} outside the [docgen] table; put every setting in it")
         if not isinstance(data["docgen"], dict):
             problem("docgen", "docgen must be a table: [docgen]")
             return problems
     settings = data.get("docgen", data)
     for key, value in settings.items():
+        if key in TABLES and isinstance(value, dict) and settings is data:
+            continue  # [signing] beside top-level settings
         if key not in _SETTINGS:
             problem(key, f"unknown setting {key!r}; known: {', '.join(_SETTINGS)}")
             continue
@@ -207,4 +220,9 @@ def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> 
         allow_remote=bool(settings.get("allow_remote_resources", False)),
         time_limit=float(settings.get("time_limit", DEFAULT_TIME_LIMIT)),
         theme_file=settings.get("theme", "_brand.yml"),
+        signing=(
+            config_from_table(settings["signing"], config_path, root)
+            if "signing" in settings and config_path is not None
+            else None
+        ),
     )

@@ -143,7 +143,11 @@ def _pem(path: Path, cert: Any) -> Path:
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    folder = tmp_path_factory.mktemp("pki")
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def make_pki(folder: Path) -> Pki:
+    """A throwaway CA and the keys it issued, written into ``folder``."""
     ca_key, other_key, key = _key(), _key(), _key()
     ca = _cert(
         "Test Root CA",

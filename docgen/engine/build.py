@@ -10,6 +10,7 @@ then fails naming each failure.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -22,8 +23,8 @@ from ..model import Document
 from ..options import RenderOptions
 from ..output import safe_output_dir, write_atomic
 from ..pack.archive import epoch_date_time, write_zip
-from ..pack.manifest import Manifest, OutputEntry, engine_versions
-from ..pack.names import MANIFEST_NAME
+from ..pack.manifest import Manifest, OutputEntry, engine_versions, parse_manifest
+from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
 from ..project import Project
 from .cache import Cache
 from .executors import executor_for
@@ -114,6 +115,7 @@ def run(
     on_progress: Progress | None = None,
     on_file: Callable[[Path], None] | None = None,
     finish: Finish | None = None,
+    sign_manifest: Callable[[bytes], bytes] | None = None,
 ) -> EngineResult:
     """Run every plan's jobs (cache first), then write each complete article."""
     result = EngineResult()
@@ -163,6 +165,7 @@ def run(
             zip_packs=zip_packs,
             result=result,
             on_file=on_file,
+            sign_manifest=sign_manifest,
         )
     if failures:
         raise error_type(failures)
@@ -225,11 +228,13 @@ def _write_pack(
     zip_packs: bool,
     result: EngineResult,
     on_file: Callable[[Path], None] | None,
+    sign_manifest: Callable[[bytes], bytes] | None = None,
 ) -> None:
-    """The article's files, then its manifest (the last write: a pack whose manifest
-    matches is whole), then its zip."""
-    import hashlib
+    """The article's files, then its manifest (and its signature), then its zip.
 
+    Outputs of an earlier build that this one did not make (``-p brief`` after a full
+    build) stay listed while their files are intact, so the folder always matches its
+    manifest."""
     stamp = epoch_date_time(source_date_epoch, article.doc.meta.date)
     entries = []
     inputs: dict[str, str] = {}
@@ -252,22 +257,52 @@ def _write_pack(
                 hashlib.sha256(data).hexdigest(),
             )
         )
+    kept, kept_inputs = _earlier_entries(article.target_dir, {e.path for e in entries})
+    for name, digest in kept_inputs.items():
+        inputs.setdefault(name, digest)
     manifest = Manifest(
         article=article.doc.stem,
-        outputs=tuple(entries),
+        outputs=tuple(entries + kept),
         inputs=tuple(sorted(inputs.items())),
         versions=engine_versions(),
         build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",
     )
     data = manifest.to_bytes()
     path = article.target_dir / MANIFEST_NAME
+    signature_path = article.target_dir / SIGNATURE_NAME
+    signature = sign_manifest(data) if sign_manifest is not None else None
     write_atomic(path, lambda temp: temp.write_bytes(data))
+    if signature is not None:
+        write_atomic(signature_path, lambda temp: temp.write_bytes(signature))
+        result.files.append(signature_path)
+    else:
+        signature_path.unlink(missing_ok=True)  # it signed a manifest that is gone
     if zip_packs:
         target = article.target_dir.with_suffix(".zip")
         write_zip(article.target_dir, target, stamp)
         result.files.append(target)
         if on_file:
             on_file(target)
+
+
+def _earlier_entries(folder: Path, made: set[str]) -> tuple[list[OutputEntry], dict[str, str]]:
+    """The earlier manifest's entries for files this build did not make and that are
+    still intact, and that manifest's inputs."""
+    try:
+        earlier = parse_manifest((folder / MANIFEST_NAME).read_bytes(), folder / MANIFEST_NAME)
+    except (OSError, DocgenError):
+        return [], {}
+    kept = []
+    for entry in earlier.outputs:
+        if entry.path in made:
+            continue
+        try:
+            data = (folder / entry.path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == entry.sha256:
+            kept.append(entry)
+    return kept, dict(earlier.inputs)
 
 
 def _sheet_languages(doc: Document, project: Project) -> str:
