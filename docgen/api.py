@@ -27,6 +27,7 @@ from .model import Document
 from .options import RenderOptions
 from .pack.archive import source_date_epoch
 from .project import Project, load_project
+from .resources import readable_roots
 from .signing.build import prepare_signing
 from .theme import load_theme
 
@@ -118,6 +119,19 @@ def prepare(
     (errors under ``strict``), each product's own checks. Raises ``DocgenError`` listing
     every error; returns the prepared articles and the warnings.
     """
+    with source.loading_once():
+        return _prepare(paths, project, chosen, languages, draft=draft, strict=strict)
+
+
+def _prepare(
+    paths: Sequence[str | Path],
+    project: Project,
+    chosen: Sequence[str],
+    languages: Sequence[str],
+    *,
+    draft: bool,
+    strict: bool,
+) -> tuple[list[Prepared], list[Problem]]:
     prepared: list[Prepared] = []
     problems: list[Problem] = []
     for path in sources_of(project, paths):
@@ -128,7 +142,8 @@ def prepare(
                 if lang not in by_lang:
                     by_lang[lang], more = load_with_warnings(path, lang, project)
                     found += more + _severity(untranslated(doc, (lang,)), draft)
-            found += stale_units(path, severity="error" if strict else "warning")
+            severity = "error" if strict else "warning"
+            found += stale_units(path, severity, readable_roots(project, path.parent))
             for name in chosen:
                 found += products.get(name).checks(doc, project, draft)
         except DocgenError as exc:
@@ -237,18 +252,26 @@ def build(
     output_root = Path(output).resolve() if output else project.output_dir
     theme = load_theme(project)
     epoch = source_date_epoch()
-    prepared, warnings = prepare(
-        paths, project, chosen, languages or project.languages, draft=draft, strict=strict
-    )
+    with source.loading_once():  # the checks and the job inputs share one read
+        prepared, warnings = prepare(
+            paths, project, chosen, languages or project.languages, draft=draft, strict=strict
+        )
+        plans = engine.plan(
+            [(item.doc, item.by_lang) for item in prepared],
+            pairs,
+            project,
+            RenderOptions(
+                project,
+                draft=draft,
+                pdf_variant=pdf_variant,
+                theme=theme,
+                source_date_epoch=epoch,
+            ),
+            output_root,
+        )
     signer, signing_warnings = prepare_signing(project.signing, sign)
     warnings += signing_warnings
-    options = RenderOptions(
-        project, draft=draft, pdf_variant=pdf_variant, theme=theme, source_date_epoch=epoch
-    )
-    plans = engine.plan(
-        [(item.doc, item.by_lang) for item in prepared], pairs, project, options, output_root
-    )
-    cache = Cache(project.root / CACHE_DIR) if use_cache else None
+    cache = Cache(project.root / CACHE_DIR, read=use_cache)
     done = engine.run(
         plans,
         project,

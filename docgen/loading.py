@@ -25,8 +25,10 @@ def load_with_warnings(
     from .typography import apply
 
     project = project or load_project()
-    doc, warnings = source.load(path, lang, roots=readable_roots(project, path.parent))
-    found = warnings + missing_alt_text(doc) + image_problems(doc, project)
+    roots = readable_roots(project, path.parent)
+    doc, warnings = source.load(path, lang, roots=roots)
+    found = warnings + missing_alt_text(doc)
+    found += image_problems(doc, project, lambda p: source.read_text(p, roots=roots))
     errors = [p for p in found if p.severity == "error"]
     if errors:
         raise DocgenError(errors)

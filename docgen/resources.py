@@ -13,10 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Location, Problem
+from .errors import DocgenError, Location, Problem
 from .model import Document, iter_images
 from .project import Project
 
@@ -64,11 +65,16 @@ def resolve_local(src: str, base: Path, project: Project) -> Path | None:
     return real
 
 
-def image_problems(doc: Document, project: Project) -> list[Problem]:
-    """Errors for images that break the policy; warnings for images that are missing."""
+def image_problems(
+    doc: Document, project: Project, read: Callable[[Path], str] | None = None
+) -> list[Problem]:
+    """Errors for images that break the policy; warnings for images that are missing.
+
+    ``read`` gives the source's text to locate each image's column (the loader passes its
+    own, so the file is not read again)."""
     base = doc.path.parent
     problems: list[Problem] = []
-    locate = _Locator(doc.body_path or doc.path)
+    locate = _Locator(doc.body_path or doc.path, read or _read_plain)
     for image, line in iter_images(doc):
         src = image.src.strip()
         where = locate(line, src)
@@ -171,8 +177,9 @@ class _Locator:
     each search continuing after the previous hit so that repeated sources stay apart. The
     file is read once, at the first image."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read: Callable[[Path], str]) -> None:
         self.path = path
+        self.read = read
         self._lines: list[str] | None = None
         self._after: dict[tuple[int, str], tuple[int, int]] = {}
 
@@ -188,12 +195,20 @@ class _Locator:
 
     def _text(self) -> list[str]:
         if self._lines is None:
-            from .safeio import FileRefused, read_regular_file
-
             try:
-                data = read_regular_file(self.path, 4 * 1024 * 1024)
-            except (FileRefused, OSError):
-                data = b""
-            text = data.decode("utf-8", "replace").removeprefix("\ufeff")
-            self._lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                self._lines = self.read(self.path).split("\n")
+            except DocgenError:
+                self._lines = []
         return self._lines
+
+
+def _read_plain(path: Path) -> str:
+    """A source's text for locating only: unreadable means no column, not an error."""
+    from .safeio import FileRefused, read_regular_file
+
+    try:
+        data = read_regular_file(path, 4 * 1024 * 1024)
+    except (FileRefused, OSError):
+        return ""
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -7,10 +7,14 @@ folder of sources never mistakes one for an article of its own.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 from .errors import DocgenError, Location, Problem, SourceError
 from .frontmatter import LANG_CODE, parse_front_matter
@@ -18,6 +22,62 @@ from .markdown import parse_body
 from .model import Document, Metadata, Pos
 from .resources import OUTSIDE, check_file
 from .safeio import FileRefused, read_regular_file
+
+T = TypeVar("T")
+
+_SESSION: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar(
+    "docgen_loading_session", default=None
+)
+
+
+@contextlib.contextmanager
+def loading_once() -> Iterator[None]:
+    """Within, every file is read and every article parsed once: a build reads its sources
+    once however many checks and products look at them (the stale-translation check, each
+    language, the image locator). Outside a session nothing is remembered, so a long-running
+    process (``docgen preview``) sees every edit."""
+    if _SESSION.get() is not None:
+        yield
+        return
+    token = _SESSION.set({})
+    try:
+        yield
+    finally:
+        _SESSION.reset(token)
+
+
+def _once(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or its remembered outcome (value or error) in this session."""
+    cache = _SESSION.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except DocgenError as exc:
+            cache[key] = exc
+    found = cache[key]
+    if isinstance(found, DocgenError):
+        raise found
+    return cast(T, found)
+
+
+def source_bytes(path: Path) -> bytes:
+    """A source's bytes as the loader read them in this session (its real path, no link
+    followed): the build's job inputs reuse them instead of reading the file again."""
+    return _bytes(path.resolve(), MAX_SOURCE_BYTES, False)
+
+
+def _bytes(target: Path, limit: int, follow: bool) -> bytes:
+    key = ("bytes", target.resolve(), limit)  # one file, however it was named
+    cache = _SESSION.get()
+    if cache is not None and key in cache:
+        return cast(bytes, cache[key])
+    data = read_regular_file(target, limit, follow_symlinks=follow)
+    if cache is not None:
+        cache[key] = data
+    return data
+
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """A briefing article is tens of kilobytes; anything past this is a mistake or an attack."""
@@ -41,6 +101,11 @@ class SourceText:
 def read_text(
     path: Path, limit: int = MAX_SOURCE_BYTES, *, roots: tuple[Path, ...] | None = None
 ) -> str:
+    """``path``'s text (``_read_text``), read once per ``loading_once`` session."""
+    return _once(("text", path.absolute(), limit, roots), lambda: _read_text(path, limit, roots))
+
+
+def _read_text(path: Path, limit: int, roots: tuple[Path, ...] | None) -> str:
     """Read a UTF-8 file, accepting a BOM and CRLF, refusing NUL and control characters.
 
     Never blocks on a FIFO nor reads past ``limit`` (see ``safeio``). With ``roots``, the
@@ -57,7 +122,7 @@ def read_text(
         if real is not None:
             target, follow = real, False
     try:
-        data = read_regular_file(target, limit, follow_symlinks=follow)
+        data = _bytes(target, limit, follow)
     except FileRefused as exc:
         raise SourceError.at(path, str(exc)) from None
     try:
@@ -157,6 +222,15 @@ def load_metadata(path: Path, roots: tuple[Path, ...] | None = None) -> tuple[So
 
 def load(
     path: Path, lang: str | None = None, roots: tuple[Path, ...] | None = None
+) -> tuple[Document, list[Problem]]:
+    """The article at ``path`` in ``lang`` (``_load``), parsed once per ``loading_once``
+    session: the build, its checks and the stale-translation check share one parse."""
+    doc, warnings = _once(("doc", path.absolute(), lang, roots), lambda: _load(path, lang, roots))
+    return doc, list(warnings)
+
+
+def _load(
+    path: Path, lang: str | None, roots: tuple[Path, ...] | None
 ) -> tuple[Document, list[Problem]]:
     """Load an article, in its own language or (``lang``) with a translation's body.
 

@@ -364,6 +364,8 @@ def test_force_renders_everything_again_to_the_same_bytes(built: Path) -> None:
     assert code == 0, out
     assert "(6 rendered, 0 from the cache)" in out
     assert files_of(built / "output") == before
+    code, out = run("build", "--lang", "all", "-j", "1")  # the forced results were kept
+    assert code == 0 and "(0 rendered, 6 from the cache)" in out, out
 
 
 @pytest.mark.slow

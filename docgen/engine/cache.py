@@ -26,13 +26,18 @@ CACHE_DIR = Path(".docgen") / "cache"
 class Cache:
     """The results of earlier jobs, under ``folder`` (``<project>/.docgen/cache``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, read: bool = True) -> None:
+        """``read=False`` (``--force``): every job renders, and its result still replaces
+        the cached one, so the next build finds it."""
         self.folder = folder
+        self.read = read
 
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> JobResult | None:
+        if not self.read:
+            return None
         entry = self._entry(key)
         try:
             meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
@@ -53,9 +58,9 @@ class Cache:
     def put(self, key: str, result: JobResult) -> None:
         """Store ``result``; a cache that cannot be written only costs a later render."""
         entry = self._entry(key)
-        if entry.exists():
-            return
         with contextlib.suppress(OSError):
+            if entry.exists():
+                shutil.rmtree(entry)  # a forced render replaces what was there
             entry.parent.mkdir(parents=True, exist_ok=True)
             temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
             try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import source
 from ..errors import DocgenError
 from ..model import Document, iter_images
 from ..project import Project
@@ -56,14 +57,14 @@ class InputReader:
     def files(self, doc: Document) -> tuple[tuple[str, bytes], ...]:
         """The named bytes a render of ``doc`` (in its language) reads."""
         article_dir = doc.path.parent
-        wanted = [*self.shared, doc.path]
-        if doc.body_path is not None and doc.body_path != doc.path:
-            wanted.append(doc.body_path)
+        wanted = list(self.shared)
         for image, _line in iter_images(doc):
             found = resolve_local(image.src, article_dir, self.project)
             if found is not None:
                 wanted.append(found)
         named = {self.name(path, article_dir): self.read(path) for path in wanted}
+        for path in {doc.path, doc.body_path or doc.path}:  # as the loader read them
+            named[self.name(path, article_dir)] = source.source_bytes(path)
         if self.project.config_path is None:  # the job's project is a folder of defaults
             named[f"{PROJECT}/docgen.toml"] = b"[docgen]\n"
         return tuple(sorted(named.items()))

@@ -87,17 +87,21 @@ class Article:
         return translation.text_of(unit.id)
 
 
-def read_article(path: Path) -> Article:
-    """Load an article and its translations as units; bad sources raise ``SourceError``."""
-    doc, _ = load(path)
-    source = split(path, read_text(path))
+def read_article(path: Path, roots: tuple[Path, ...] | None = None) -> Article:
+    """Load an article and its translations as units; bad sources raise ``SourceError``.
+
+    ``roots``: the local-file rule, as the build applies it (``source.read_text``); given
+    the same, a build's checks share this load (``source.loading_once``)."""
+    doc, _ = load(path, roots=roots)
+    text = read_text(path, roots=roots)
+    source = split(path, text)
     fields = {u.id: (u, loc) for u, loc in field_units(doc.meta, doc.meta.lang, universal=True)}
-    body = body_units(doc.body, doc.footnotes, read_text(path), source.body_line)
+    body = body_units(doc.body, doc.footnotes, text, source.body_line)
     translations: dict[str, Translation] = {}
     for lang in doc.translations:
-        other, _ = load(path, lang)
+        other, _ = load(path, lang, roots=roots)
         assert other.body_path is not None
-        theirs = body_units(other.body, other.footnotes, read_text(other.body_path), 1)
+        theirs = body_units(other.body, other.footnotes, read_text(other.body_path, roots=roots), 1)
         bad, problems = compare_bodies(path, body, other.body_path, theirs)
         translations[lang] = Translation(lang, other.body_path, theirs, bad, problems)
     return Article(path, doc.meta.lang, fields, body, source.body_line, translations)
@@ -186,10 +190,12 @@ def structure_problems(article: Article, severity: str = "error") -> list[Proble
     ]
 
 
-def stale_units(path: Path, severity: str = "warning") -> list[Problem]:
+def stale_units(
+    path: Path, severity: str = "warning", roots: tuple[Path, ...] | None = None
+) -> list[Problem]:
     """One problem per stale translation, at the source text, plus translation files whose
     structure doesn't pair with the source. No record file: nothing is tracked yet."""
-    article = read_article(path)
+    article = read_article(path, roots)
     problems = structure_problems(article, severity)
     record = read_record(path)
     if record is None:
