@@ -9,11 +9,14 @@ from python-docx and the package's XML: what a reader, a printer or a screen rea
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+import docx as docx_reader
 import pdfplumber
 import pytest
+from lxml import etree
 
 from docgen import api
 from docgen.markdown import parse_body
@@ -22,7 +25,7 @@ from docgen.options import RenderOptions
 from docgen.project import load_project
 from docgen.typography import apply
 from docgen.typography.columns import column_fractions
-from tests.rendering import brief_html, render_pdf
+from tests.rendering import brief_html, render_pdf, render_report
 
 from .commonmark import examples
 from .conftest import ARTICLE, MINIMAL_FRONT, REPO, pdf_text
@@ -236,3 +239,123 @@ def test_column_fractions_give_short_columns_their_words(tmp_path: Path) -> None
     assert len(set(round(s, 3) for s in shares)) > 3  # unequal
     # "2027" (Échéance) gets less than "Instrumentalisation".
     assert shares[2] < shares[0]
+
+
+# -- Word ----------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+NOTES_AND_LISTS = """\
+
+## Notes et listes
+
+Une première référence[^a] et une seconde référence à la même note[^a].
+
+1.  ```
+    code au début de l’item
+    ```
+2.  > Une citation au début de l’item.
+3.  Un item ordinaire.
+
+> ## Un titre dans une citation
+>
+> Le texte de la citation.
+
+[^a]: La note partagée.
+"""
+
+
+def document_xml(docx: Path) -> etree._Element:
+    with zipfile.ZipFile(docx) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def texts(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+@pytest.fixture(scope="module")
+def wide_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wide-report")
+    source = folder / "wide.md"
+    source.write_text(MINIMAL_FRONT + WIDE_TABLES + NOTES_AND_LISTS, encoding="utf-8")
+    return render_report(api.load(source), options(), folder)[0]
+
+
+def test_word_columns_are_as_wide_as_their_content(wide_report: Path) -> None:
+    tables = document_xml(wide_report).findall(f".//{W}tbl")
+    widths = [[int(c.get(f"{W}w")) for c in t.iter(f"{W}gridCol")] for t in tables[:2]]
+    eight, three = widths
+    assert len(eight) == 8 and len(set(eight)) > 3, eight
+    # The year column is narrower than the instrument's; short words fit whole: at least
+    # ~98 twips per 8 pt character of "Montant" and "Échéance" plus the cell margins: the
+    # short columns keep their words whole, the long ones share what is left.
+    assert eight[2] < eight[0]
+    assert eight[1] >= 7 * 98 + 226 and eight[2] >= 8 * 98 + 226
+    # A three-column table of figures is narrower than the page, not stretched.
+    assert sum(three) < sum(eight) * 0.6
+    layouts = {e.get(f"{W}type") for e in document_xml(wide_report).iter(f"{W}tblLayout")}
+    assert "autofit" in layouts
+
+
+def test_word_contents_has_no_leaders_to_empty_page_numbers(wide_report: Path) -> None:
+    body = document_xml(wide_report)
+    instructions = " ".join(t.text or "" for t in body.iter(f"{W}instrText"))
+    assert "TOC " in instructions and "PAGEREF" not in instructions
+    toc = [p for p in body.iter(f"{W}p") if _style(p).startswith("TOC")]
+    assert toc and not [tab for p in toc for tab in p.iterfind(f".//{W}r/{W}tab")]
+
+
+def test_word_article_without_headings_has_no_contents_page(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text(MINIMAL_FRONT + "Un seul paragraphe.\n", encoding="utf-8")
+    (docx,) = render_report(api.load(source), options(), tmp_path)
+    body = document_xml(docx)
+    assert not [p for p in body.iter(f"{W}p") if _style(p).startswith("TOC")]
+    assert "TOC" not in " ".join(t.text or "" for t in body.iter(f"{W}instrText"))
+    assert "Un seul paragraphe." in texts(body)
+
+
+def test_word_second_reference_to_a_note_links_to_it(wide_report: Path) -> None:
+    body = document_xml(wide_report)
+    refs = body.findall(f".//{W}footnoteReference")
+    assert len(refs) == 1
+    marks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    instructions = [t.text or "" for t in body.iter(f"{W}instrText")]
+    noteref = [i.split()[1] for i in instructions if i.strip().startswith("NOTEREF")]
+    assert noteref and noteref[0] in marks
+
+
+def test_word_list_items_opening_with_a_block_have_no_empty_numbered_line(
+    wide_report: Path,
+) -> None:
+    numbered = [
+        p for p in document_xml(wide_report).iter(f"{W}p") if p.find(f".//{W}numPr") is not None
+    ]
+    assert numbered
+    assert [texts(p) for p in numbered if not texts(p).strip()] == []
+    assert any("code au début" in texts(p) for p in numbered)
+    assert any("Une citation au début" in texts(p) for p in numbered)
+
+
+def test_word_heading_in_a_quote_is_a_styled_title(wide_report: Path) -> None:
+    body = document_xml(wide_report)
+    (title,) = [p for p in body.iter(f"{W}p") if texts(p) == "Un titre dans une citation"]
+    runs = list(title.iter(f"{W}r"))
+    assert all(r.find(f"{W}rPr/{W}b") is not None for r in runs)
+    assert all(int(r.find(f"{W}rPr/{W}sz").get(f"{W}val")) >= 24 for r in runs)
+    assert title.find(f"{W}pPr/{W}keepNext") is not None
+
+
+def test_word_introduction_is_its_own_section(tmp_path: Path) -> None:
+    (docx,) = render_report(api.load(ARTICLE), options(), tmp_path)
+    document = docx_reader.Document(str(docx))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name == "Heading 1"]
+    names = [text for _, text in headings]
+    assert names.index("Introduction") == names.index("Points clés") + 1
+    assert names[names.index("Introduction") + 1].startswith("1")
+
+
+def _style(p: etree._Element) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return "" if style is None else str(style.get(f"{W}val"))

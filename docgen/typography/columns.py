@@ -13,9 +13,13 @@ outputs scale the fractions to the room they have).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import Table, plain_text
+
+_BREAKS = re.compile(r"\s+|(?<=-)")
+"""Where a line may break inside a cell: at a space, or after a hyphen."""
 
 CELL_PADDING = 2.0
 """Characters' worth of cell padding added to every column."""
@@ -32,15 +36,29 @@ def _measure(table: Table) -> tuple[list[float], list[float]]:
     for row in (table.header, *table.rows):
         for index, cell in enumerate(row):
             text = plain_text(cell.children)
-            # A no-break space keeps its neighbours together ("1 250,5", "14 h").
-            words = text.replace("\u00a0", "_").replace("\u202f", "_").split()
+            # A no-break space keeps its neighbours together ("1 250,5", "14 h"); a line
+            # may break after a hyphen ("Accord-|cadre", "ABC-|2025-|000123").
+            glued = text.replace("\u00a0", "_").replace("\u202f", "_")
+            words = _BREAKS.split(glued)
+            words = [w for w in words if w]
             if words:
                 longest_word[index] = max(longest_word[index], *(len(w) for w in words))
             longest_text[index] = max(longest_text[index], float(len(text)))
     return longest_word, longest_text
 
 
-def column_fractions(table: Table, room: float) -> list[float]:
+def column_widths(table: Table, room: float, padding: float = CELL_PADDING) -> list[float]:
+    """Each column's width in characters, for a table at most ``room`` characters wide
+    whose cells' margins take ``padding`` characters: what each column wants when all
+    fit (the table is then narrower than ``room``), else ``column_fractions`` of ``room``."""
+    words, texts = _measure(table)
+    want = [max(w, min(t, DESIRED_CAP)) + padding for w, t in zip(words, texts, strict=True)]
+    if sum(want) <= room:
+        return want
+    return [room * share for share in column_fractions(table, room, padding)]
+
+
+def column_fractions(table: Table, room: float, padding: float = CELL_PADDING) -> list[float]:
     """The share of the table's width (summing to 1) each column gets, for a table ``room``
     characters wide.
 
@@ -52,8 +70,8 @@ def column_fractions(table: Table, room: float) -> list[float]:
     words have syllables to hyphenate at): a year or an amount is never split.
     """
     words, texts = _measure(table)
-    need = [w + CELL_PADDING for w in words]
-    want = [max(n, min(t, DESIRED_CAP) + CELL_PADDING) for n, t in zip(need, texts, strict=True)]
+    need = [w + padding for w in words]
+    want = [max(n, min(t, DESIRED_CAP) + padding) for n, t in zip(need, texts, strict=True)]
     if sum(want) <= room:
         return _normalized(want)
     if sum(need) >= room:
