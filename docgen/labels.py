@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
     "brief": {"fr": "Note de synthèse", "en": "Briefing note"},
     "report": {"fr": "Rapport", "en": "Report"},
     "summary_sheet": {"fr": "Fiche de synthèse", "en": "Summary sheet"},
+    "introduction": {"fr": "Introduction", "en": "Introduction"},
     "toc_refresh": {
         "fr": "Clic droit puis « Mettre à jour les champs » pour actualiser les numéros de page.",
         "en": "Right-click and choose “Update Field” to refresh the page numbers.",

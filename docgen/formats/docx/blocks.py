@@ -49,6 +49,7 @@ from ...model import (
 )
 from ...project import Project
 from ...resources import resolve_local
+from ...typography.columns import column_widths
 from .elements import (
     PPR_ORDER,
     Bookmarks,
@@ -63,11 +64,34 @@ from .elements import (
     set_rpr,
     text_run,
 )
+from .fields import field as word_field
 from .images import ImageRefused, add_picture
 from .notes import new_note, next_note_id, note_mark, note_reference
 from .numbering import INDENT, Numbering, level_indent, num_pr
 from .styles import StyleMap
 from .tables import TableShape, table_frame
+
+TWIPS_PER_CHAR = 110
+"""The advance of a character of the 9 pt table text in twips, generous enough for the
+bold header (a proxy: ``typography.columns`` counts characters)."""
+
+TWIPS_PER_CHAR_SMALL = 98
+"""The same for a wide table's 8 pt text."""
+
+CELL_MARGINS = 2.5
+"""Word's default cell margins (2 × 0.19 cm) in characters, plus a little air."""
+
+WIDE_TABLE_COLUMNS = 6
+"""A table of this many columns or more is set in 8 pt (``SMALL_TABLE_SIZE``)."""
+
+SMALL_TABLE_SIZE = 16
+"""A wide table's text size in half-points."""
+
+SHORT_TABLE_ROWS = 6
+"""A body table of this many rows or fewer is kept on one page when it can."""
+
+HEADING_SIZES = {1: 28, 2: 26, 3: 24}
+"""A title inside a quote or list item: its size in half-points by level (else 11 pt)."""
 
 QUOTE_INDENT = 567
 """Twips a nested block quote adds (1 cm), as the reference's Quote style does."""
@@ -142,7 +166,8 @@ class BlockWriter:
     """The page's text width in EMU: the widest a picture may be."""
     bookmarks: Bookmarks = field(default_factory=Bookmarks)
     toc: list[TocEntry] = field(default_factory=list)
-    _noted: set[int] = field(default_factory=set)
+    _noted: dict[int, str] = field(default_factory=dict)
+    """Each note written so far: the bookmark around its reference mark."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(Location(self.source, line), message, "warning"))
@@ -166,9 +191,17 @@ class BlockWriter:
                 p = story.add(self.para(ctx))
                 self.inlines(story, p, node.children, Format(), ctx)
             case Heading():
+                # A title inside a quote, a list item or a note: not a section of the
+                # document (it stays out of the contents and the navigation pane) but
+                # clearly a title — bold, larger, space above, kept with what follows.
                 p = story.add(self.para(ctx))
                 set_ppr(p, "w:keepNext")
+                set_ppr(p, "w:spacing", w_before="200", w_after="80")
                 self.inlines(story, p, node.children, Format(bold=True), ctx)
+                size = str(HEADING_SIZES.get(node.level, 22))
+                for run in p.iter(qn("w:r")):
+                    set_rpr(run, "w:sz", w_val=size)
+                    set_rpr(run, "w:szCs", w_val=size)
             case BulletList() | OrderedList():
                 self.write_list(story, node, ctx)
             case BlockQuote():
@@ -189,9 +222,31 @@ class BlockWriter:
             case Table():
                 header = [cell.children for cell in node.header]
                 rows = [[cell.children for cell in row] for row in node.rows]
-                self.table(story, header, rows, ctx, aligns=node.aligns)
+                small = len(node.header) >= WIDE_TABLE_COLUMNS
+                per_char = TWIPS_PER_CHAR_SMALL if small else TWIPS_PER_CHAR
+                room = self.table_room(ctx) / per_char
+                widths = tuple(
+                    max(int(chars * per_char), 360)
+                    for chars in column_widths(node, room, CELL_MARGINS)
+                )
+                self.table(
+                    story,
+                    header,
+                    rows,
+                    ctx,
+                    aligns=node.aligns,
+                    widths=widths,
+                    autofit=True,
+                    keep_together=len(node.rows) <= SHORT_TABLE_ROWS,
+                    small=small,
+                )
             case _:
                 assert_never(node)
+
+    @staticmethod
+    def table_room(ctx: Context) -> int:
+        """The width a table gets in twips: the text width less the nesting indent."""
+        return max(ctx.width // EMU_PER_TWIP - ctx.indent, 1440)
 
     def para(self, ctx: Context, style: str | None = None) -> Element:
         """A paragraph in ``style`` (default: the context's), indented for its nesting."""
@@ -249,6 +304,33 @@ class BlockWriter:
         elif first is not None:
             rest = (first, *rest)
         self.blocks(story, rest, ctx)
+        if isinstance(first, CodeBlock | RawBlock | BlockQuote | Heading | Figure):
+            self.number_opening_block(p, num_id, ctx)
+
+    def number_opening_block(self, placeholder: Element, num_id: int, ctx: Context) -> None:
+        """An item that opens with a block (code, a quote, a title, a figure) carries its
+        number on that block's first paragraph, not on an empty line above it: the
+        number hangs at the item's usual place, the block keeps its own indent."""
+        opened = placeholder.getnext()
+        if opened is None or opened.tag != qn("w:p"):
+            return
+        pr = opened.find(qn("w:pPr"))
+        if pr is not None and pr.find(qn("w:numPr")) is not None:
+            return
+        ind = pr.find(qn("w:ind")) if pr is not None else None
+        style = pr.find(qn("w:pStyle")) if pr is not None else None
+        own = (
+            QUOTE_INDENT
+            if style is not None and style.get(qn("w:val")) == self.styles.id("Quote")
+            else 0
+        )
+        left = int(ind.get(qn("w:left"), "0")) if ind is not None else own
+        number_at = max(ctx.indent - INDENT, 0)
+        set_child(ppr(opened), num_pr(num_id, ctx.ilvl), PPR_ORDER)
+        set_ppr(opened, "w:ind", w_left=str(left), w_hanging=str(left - number_at))
+        parent = placeholder.getparent()
+        if parent is not None:
+            parent.remove(placeholder)
 
     def literal(self, story: Story, text: str, ctx: Context) -> None:
         """Code and raw HTML, printed as typed: one paragraph, a line break per line."""
@@ -277,15 +359,20 @@ class BlockWriter:
         widths: tuple[int, ...] = (),
         first_column: bool = False,
         keep_together: bool = False,
+        autofit: bool = False,
+        small: bool = False,
     ) -> Element:
         """A "Table docgen" table; its header row repeats on every page it spans, rows never
-        split, and a short table (``keep_together``) stays on one page when it can."""
+        split, and a short table (``keep_together``) stays on one page when it can.
+        ``autofit`` lets Word widen a column to its longest word (the widths given are then
+        preferred widths, from ``typography.columns``); ``small`` sets a wide table's text
+        in 8 pt, as the brief does."""
         columns = max([len(header), *(len(row) for row in rows), 1])
-        total = max(ctx.width // EMU_PER_TWIP - ctx.indent, 1440)
+        total = self.table_room(ctx)
         widths = widths or tuple(total // columns for _ in range(columns))
         all_rows = [header, *rows] if header else list(rows)
         shape = TableShape(
-            widths, len(all_rows), bool(header), first_column, ctx.indent, keep_together
+            widths, len(all_rows), bool(header), first_column, ctx.indent, keep_together, autofit
         )
         tbl, frame = table_frame(
             shape, self.styles.id("Table docgen"), self.styles.id("Table Text"), aligns
@@ -296,6 +383,10 @@ class BlockWriter:
             for content, p, width in zip(cells, paragraphs, widths, strict=False):
                 inner = replace(cell_ctx, width=width * EMU_PER_TWIP)
                 self.inlines(story, p, content, Format(), inner)
+        if small:
+            for run in tbl.iter(qn("w:r")):
+                set_rpr(run, "w:sz", w_val=str(SMALL_TABLE_SIZE))
+                set_rpr(run, "w:szCs", w_val=str(SMALL_TABLE_SIZE))
         return tbl
 
     # -- inlines -------------------------------------------------------------------------
@@ -385,14 +476,19 @@ class BlockWriter:
         parent.append(r)
 
     def footnote_ref(self, story: Story, parent: Element, node: FootnoteRef, fmt: Format) -> None:
-        """A real footnote at the first call; later calls (and calls from inside a note,
-        which Word forbids) print the note's number as a superscript."""
+        """A real footnote at the first call, its reference mark bookmarked; a later call
+        is a NOTEREF field to that bookmark (Word's own cross-reference: the note's number,
+        formatted as a note reference and linked to the note). A call from inside a note
+        (Word forbids notes in notes) or before the first call prints the number alone."""
         note = self.footnotes.get(node.number)
         style = self.styles.id("Footnote Reference")
+        bookmark = self._noted.get(node.number)
+        if bookmark is not None and not story.in_note:
+            parent.extend(word_field(f"NOTEREF {bookmark} \\f \\h", str(node.number), style))
+            return
         if note is None or story.in_note or node.number in self._noted:
             parent.append(text_run(str(node.number), style))
             return
-        self._noted.add(node.number)
         footnotes = self.notes_part.element
         note_id = next_note_id(footnotes)
         container = new_note(footnotes, note_id)
@@ -407,4 +503,6 @@ class BlockWriter:
         at = 1 if pr is not None else 0
         first.insert(at, note_mark(style))
         first.insert(at + 1, text_run(" "))
-        parent.append(note_reference(style, note_id))
+        reference = note_reference(style, note_id)
+        parent.append(reference)
+        self._noted[node.number] = self.bookmarks.around(reference, f"fnref-{node.number}")

@@ -159,6 +159,24 @@ class Bookmarks:
 
     def wrap(self, p: Element, anchor: str) -> str:
         """Put a bookmark around the paragraph's content; returns its name."""
+        name, start, end = self._pair(anchor)
+        pr = p.find(qn("w:pPr"))
+        if pr is not None:
+            pr.addnext(start)
+        else:
+            p.insert(0, start)
+        p.append(end)
+        return name
+
+    def around(self, element: Element, anchor: str) -> str:
+        """Put a bookmark around one element already in a paragraph (a run); its name."""
+        name, start, end = self._pair(anchor)
+        element.addprevious(start)
+        element.addnext(end)
+        return name
+
+    def _pair(self, anchor: str) -> tuple[str, Element, Element]:
+        """A unique name and its bookmarkStart / bookmarkEnd."""
         name = base = self.name_for(anchor)
         count = 1
         while name in self._names:
@@ -169,10 +187,4 @@ class Bookmarks:
         ident = str(self._next_id)
         self._next_id += 1
         start = el("w:bookmarkStart", w_id=ident, w_name=name)
-        pr = p.find(qn("w:pPr"))
-        if pr is not None:
-            pr.addnext(start)
-        else:
-            p.insert(0, start)
-        p.append(el("w:bookmarkEnd", w_id=ident))
-        return name
+        return name, start, el("w:bookmarkEnd", w_id=ident)

@@ -53,8 +53,11 @@ def field(instruction: str, result: str, style_id: str | None = None) -> list[El
 def toc_entry(
     style_id: str, bookmark: str, text: str, toc_begin: list[Element] | None = None
 ) -> Element:
-    """One pre-filled TOC line: a link to ``bookmark``, a tab, and a PAGEREF field.
+    """One pre-filled TOC line: the heading's text, linked to ``bookmark``.
 
+    No tab and no page number: page numbers need a layout, and a reader that does not
+    update fields (LibreOffice, previews, converters) would otherwise show dot leaders
+    pointing at nothing. Word's update rewrites the lines with leaders and numbers.
     ``toc_begin`` (the TOC field's opening runs) goes into the first entry, as Word does.
     """
     p = el("w:p")
@@ -63,10 +66,6 @@ def toc_entry(
         p.append(run)
     link = sub(p, "w:hyperlink", w_anchor=bookmark, w_history="1")
     link.append(text_run(text))
-    tab = sub(link, "w:r")
-    sub(tab, "w:tab")
-    for run in field(f"PAGEREF {bookmark} \\h", ""):
-        link.append(run)
     return p
 
 

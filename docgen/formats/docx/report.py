@@ -24,7 +24,7 @@ from docx.shared import Mm
 from ...editions import ArticleEdition
 from ...errors import Location, Problem
 from ...labels import label
-from ...model import Text
+from ...model import Section, Text
 from ...options import RenderOptions
 from .blocks import EMU_PER_TWIP, BlockWriter, Context, Story
 from .elements import (
@@ -130,16 +130,20 @@ class _Report:
         )
         self.ctx = Context(width=self.text_width)
         self.theme = options.theme
+        self.toc_heading: Element | None = None
 
     def write(self) -> WordDocument:
         self.cover()
         toc_end = self.contents()
         self.front_matter()
+        self.introduction()
         self.writer.blocks(self.body, self.edition.body, self.ctx)
         self.timeline()
         self.contact()
         self.fill_contents(toc_end)
         self.new_page_after(toc_end)
+        if not any(isinstance(block, Section) for block in self.edition.body):
+            self.drop_contents(toc_end)
         self.header_footer()
         set_properties(self.word, self.edition.properties)
         enable_update_fields(cast(Element, self.word.settings.element))
@@ -198,6 +202,7 @@ class _Report:
     def contents(self) -> Element:
         """The TOC heading on a new page, and the paragraph that will close the TOC field."""
         heading = self.paragraph("TOC Heading", label("contents", self.lang))
+        self.toc_heading = heading
         set_ppr(heading, "w:pageBreakBefore")
         return self.paragraph("TOC 1")
 
@@ -214,6 +219,31 @@ class _Report:
         set_ppr(closing, "w:pStyle", w_val=self.styles.id("Caption"))
         closing.append(text_run(label("toc_refresh", self.lang)))
         closing.append(end())
+
+    def drop_contents(self, closing: Element) -> None:
+        """No contents page for an article without headings: it would list only the
+        summary and the key points, on a page of its own. What follows still starts a page
+        (``new_page_after`` has marked it)."""
+        body = closing.getparent()
+        assert body is not None
+        block: Element | None = self.toc_heading
+        while block is not None:
+            following = block.getnext()
+            body.remove(block)
+            block = None if block is closing else following
+
+    def introduction(self) -> None:
+        """The body's opening paragraphs, before its first section, under an
+        "Introduction" heading when summary or key points come before them: else they would
+        run into the key points and sit under "Key points" in Word's navigation pane."""
+        body = self.edition.body
+        if not (self.edition.summary or self.edition.key_points):
+            return
+        if not body or isinstance(body[0], Section):
+            return
+        if not any(isinstance(block, Section) for block in body):
+            return
+        self.heading("introduction", "introduction")
 
     def front_matter(self) -> None:
         """The summary and key points, after the contents and before the body."""

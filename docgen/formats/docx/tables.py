@@ -25,6 +25,8 @@ class TableShape:
     indent: int = 0
     keep_together: bool = False
     """Keep every row with the next, so a short table stays on one page when it can."""
+    autofit: bool = False
+    """Widths are preferred, not fixed: Word may widen a column to fit its longest word."""
 
 
 def table_frame(
@@ -37,7 +39,7 @@ def table_frame(
     sub(pr, "w:tblW", w_w=str(sum(shape.widths)), w_type="dxa")
     if shape.indent:
         sub(pr, "w:tblInd", w_w=str(shape.indent), w_type="dxa")
-    sub(pr, "w:tblLayout", w_type="fixed")
+    sub(pr, "w:tblLayout", w_type="autofit" if shape.autofit else "fixed")
     sub(
         pr,
         "w:tblLook",

@@ -38,22 +38,46 @@ from ...model import (
     Table,
     Text,
     ThematicBreak,
+    plain_text,
 )
+from ...typography.columns import column_fractions
 
-_WORD = re.compile(r"\b[^\W\d_]{6,}\b")
-"""A word of six letters or more; capitalised, it is most likely a proper noun."""
+_WORD = re.compile(r"(?P<url>\b(?:https?://|www\.)[^\s<>]+[^\s<>.,;:!?)\]»”’])|\b[^\W\d_]{6,}\b")
+"""A URL written as text, or a word of six letters or more (capitalised, most likely a
+proper noun)."""
+
+_URL = re.compile(r"(?:https?|ftp)://|mailto:|www\.")
+
+SHORT_TABLE_ROWS = 6
+"""A table of this many body rows or fewer is kept on one page (class ``short``)."""
+
+NARROW_TABLE_COLUMNS = 3
+"""A table of this many columns or fewer is only as wide as its content (class ``narrow``)."""
+
+WIDE_TABLE_COLUMNS = 6
+"""A table of this many columns or more is set smaller (class ``wide``), with fixed column
+widths from its content (``typography.columns``): the automatic layout would let it run
+past the page when its longest words do not fit."""
+
+WIDE_TABLE_ROOM = 92.0
+"""The brief's text width in characters of a wide table's 8 pt type."""
 
 
 def _protect_names(text: str) -> Markup:
     """Escape ``text``, wrapping capitalised words in ``<span class="name">`` so that
-    stylesheets can keep proper nouns whole ("Kazakhstan", not "Kaza-khstan")."""
+    stylesheets can keep proper nouns whole ("Kazakhstan", not "Kaza-khstan"), and URLs in
+    ``<span class="url">`` so that they are never hyphenated but may break anywhere."""
     out: list[Markup] = []
     last = 0
     for match in _WORD.finditer(text):
-        if not match.group()[0].isupper():
+        if match.group("url"):
+            wrapper = Markup('<span class="url">%s</span>')
+        elif match.group()[0].isupper():
+            wrapper = Markup('<span class="name">%s</span>')
+        else:
             continue
         out.append(escape(text[last : match.start()]))
-        out.append(Markup('<span class="name">%s</span>') % match.group())
+        out.append(wrapper % match.group())
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -85,8 +109,12 @@ class HtmlWriter:
                 return Markup("<code>%s</code>") % node.text
             case Link():
                 title = Markup(' title="%s"') % node.title if node.title else Markup("")
-                return Markup('<a href="%s"%s>%s</a>') % (
+                # A link that shows its own address is set like a URL.
+                shown = plain_text(node.children)
+                url = Markup(' class="url"') if _URL.match(shown) else Markup("")
+                return Markup('<a href="%s"%s%s>%s</a>') % (
                     node.href,
+                    url,
                     title,
                     self.inlines(node.children),
                 )
@@ -115,8 +143,10 @@ class HtmlWriter:
                 return Markup("<p>%s</p>") % self.inlines(node.children)
             case Section():
                 level = min(node.level + self.heading_offset, 6)
+                # The space is inside the number's box, so that a wrapped title's second
+                # line hangs exactly under its first word.
                 number = (
-                    Markup('<span class="secnum">%s</span> ') % node.number if node.number else ""
+                    Markup('<span class="secnum">%s </span>') % node.number if node.number else ""
                 )
                 return Markup(
                     '<section class="level%d" id="%s">\n<h%d>%s%s</h%d>\n%s\n</section>'
@@ -177,7 +207,9 @@ class HtmlWriter:
     def table(self, node: Table) -> Markup:
         def cell(tag: str, index: int, children: tuple[Inline, ...]) -> Markup:
             align = node.aligns[index] if index < len(node.aligns) else ""
-            style = Markup(' class="align-%s"') % align if align else ""
+            style = Markup(' class="align-%s"') % align if align else Markup("")
+            if tag == "th":  # a header cell heads its column, for screen readers
+                style = Markup(' scope="col"') + style
             return Markup("<%s%s>%s</%s>") % (tag, style, self.inlines(children), tag)
 
         head = Markup("").join(cell("th", i, c.children) for i, c in enumerate(node.header))
@@ -186,7 +218,26 @@ class HtmlWriter:
             % Markup("").join(cell("td", i, c.children) for i, c in enumerate(row))
             for row in node.rows
         )
-        return Markup("<table>\n<thead><tr>%s</tr></thead>\n<tbody>\n%s\n</tbody>\n</table>") % (
+        classes = []
+        if len(node.rows) <= SHORT_TABLE_ROWS:
+            classes.append("short")
+        columns = max(len(node.header), len(node.aligns))
+        if columns <= NARROW_TABLE_COLUMNS:
+            classes.append("narrow")
+        elif columns >= WIDE_TABLE_COLUMNS:
+            classes.append("wide")
+        attr = Markup(' class="%s"') % " ".join(classes) if classes else Markup("")
+        cols = Markup("")
+        if "wide" in classes:
+            cols = Markup("<colgroup>%s</colgroup>\n") % Markup("").join(
+                Markup('<col style="width: %.1f%%">') % (100 * share)
+                for share in column_fractions(node, WIDE_TABLE_ROOM)
+            )
+        return Markup(
+            "<table%s>\n%s<thead><tr>%s</tr></thead>\n<tbody>\n%s\n</tbody>\n</table>"
+        ) % (
+            attr,
+            cols,
             head,
             rows,
         )
