@@ -198,16 +198,32 @@ def selection(
     return pairs
 
 
-def check(paths: Sequence[str | Path] = (), project: Project | None = None) -> list[Problem]:
-    """Validate articles as a build would, in every language they have, without rendering.
+def check(
+    paths: Sequence[str | Path] = (), project: Project | None = None, packs: Sequence[str] = ()
+) -> list[Problem]:
+    """Validate articles as a build would, in every language they have, without rendering;
+    ``packs``: every article of those packs, and their markings (docs/binder.md). With no
+    paths and no packs, the declared packs' tables are checked too.
 
     Raises ``DocgenError`` with every error found (stale translations included); returns
     the warnings.
     """
+    from .binder.build import article_paths, check_markings
+    from .binder.config import load_packs
+
     project = project or load_project()
     load_theme(project)
     chosen = list(dict.fromkeys(p.name for p, _ in selection(project)))
-    _prepared, warnings = prepare(paths, project, chosen, ["all"], draft=False, strict=True)
+    config = load_packs(project) if packs or not paths else None
+    warnings: list[Problem] = []
+    for name in packs:
+        pack = config.get(name) if config else None
+        assert pack is not None
+        ready, found = prepare(article_paths(pack, project), project, chosen, ["all"], strict=True)
+        check_markings(pack, config, [item.doc for item in ready])  # type: ignore[arg-type]
+        warnings += found
+    if not packs:
+        warnings += prepare(paths, project, chosen, ["all"], draft=False, strict=True)[1]
     return warnings
 
 
@@ -234,6 +250,7 @@ def build(
     sign: Path | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_progress: Progress | None = None,
+    packs: Sequence[str] = (),
 ) -> BuildResult:
     """Build articles into ``output/<stem>/``: every product and format asked for, and a
     ``manifest.json`` per article (``docgen.engine``).
@@ -244,6 +261,8 @@ def build(
     ``scheduler``. An article's outputs are written together once all of them succeeded.
     With ``sign`` (a PKCS#12 file) or a ``[signing]`` table, every PDF and the manifest
     are signed (``docgen.signing.build``); the key is checked before anything renders.
+    ``packs`` builds those briefing packs instead (``output/packs/NAME/``); with no paths,
+    the declared packs are built after the articles (``docgen.binder``).
     """
     started = time.perf_counter()
     project = project or load_project()
@@ -252,26 +271,28 @@ def build(
     output_root = Path(output).resolve() if output else project.output_dir
     theme = load_theme(project)
     epoch = source_date_epoch()
+    options = RenderOptions(
+        project, draft=draft, pdf_variant=pdf_variant, theme=theme, source_date_epoch=epoch
+    )
     with source.loading_once():  # the checks and the job inputs share one read
-        prepared, warnings = prepare(
-            paths, project, chosen, languages or project.languages, draft=draft, strict=strict
+        prepared, warnings = (
+            prepare(
+                paths, project, chosen, languages or project.languages, draft=draft, strict=strict
+            )
+            if not packs
+            else ([], [])
         )
         plans = engine.plan(
-            [(item.doc, item.by_lang) for item in prepared],
-            pairs,
-            project,
-            RenderOptions(
-                project,
-                draft=draft,
-                pdf_variant=pdf_variant,
-                theme=theme,
-                source_date_epoch=epoch,
-            ),
-            output_root,
+            [(item.doc, item.by_lang) for item in prepared], pairs, project, options, output_root
         )
     signer, signing_warnings = prepare_signing(project.signing, sign)
     warnings += signing_warnings
     cache = Cache(project.root / CACHE_DIR, read=use_cache)
+    pack_runs = (
+        _build_packs(packs, project, options, output_root, languages, strict, cache)
+        if packs or not paths
+        else []
+    )
     done = engine.run(
         plans,
         project,
@@ -285,10 +306,53 @@ def build(
         finish=signer.sign_outputs if signer else None,
         sign_manifest=signer.sign_manifest if signer else None,
     )
+    for run_pack in pack_runs:
+        more = run_pack(jobs=jobs, scheduler=scheduler, zip_packs=zip_packs, on_file=on_file)
+        done.files += more.files
+        done.warnings += more.warnings
+        done.rendered, done.cached = done.rendered + more.rendered, done.cached + more.cached
     result = BuildResult(files=done.files, warnings=warnings + done.warnings)
     result.rendered, result.cached = done.rendered, done.cached
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _build_packs(  # noqa: PLR0917 - build's settings, passed on
+    names: Sequence[str],
+    project: Project,
+    options: RenderOptions,
+    output_root: Path,
+    languages: Sequence[str],
+    strict: bool,
+    cache: Cache | None,
+) -> list[Callable[..., engine.EngineResult]]:
+    """Every pack asked for (default: every declared one), checked before any renders:
+    its articles in each language it prints, and their markings (docgen.binder)."""
+    from functools import partial
+
+    from .binder.build import article_paths, check_markings, pack_languages, run_pack
+    from .binder.config import load_packs
+
+    config = load_packs(project)
+    runs: list[Callable[..., engine.EngineResult]] = []
+    for pack in [config.get(name) for name in names] or list(config.packs.values()):
+        products = [p for p in ("brief", "report") if p in pack.products]
+        first, _found = load_with_warnings(article_paths(pack, project)[0], project=project)
+        langs = pack_languages(pack, first, languages)
+        ready, _warnings = prepare(
+            article_paths(pack, project),
+            project,
+            products,
+            langs,
+            draft=options.draft,
+            strict=strict,
+        )
+        check_markings(pack, config, [item.doc for item in ready])
+        articles = [item.by_lang for item in ready]
+        runs.append(
+            partial(run_pack, pack, articles, langs, project, options, output_root, cache=cache)
+        )
+    return runs
 
 
 def clean(project: Project | None = None) -> int:

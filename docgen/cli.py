@@ -142,6 +142,9 @@ def main(debug: bool) -> None:
     help="Sign every PDF (PAdES) and the manifest with this key; password from"
     " DOCGEN_SIGN_PASSWORD or a prompt. Default: docgen.toml's [signing] table.",
 )
+@click.option(
+    "--pack", "packs", multiple=True, metavar="NAME", help="Build briefing pack NAME (repeatable)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
 def build(
@@ -158,9 +161,11 @@ def build(
     force: bool,
     zip_packs: bool,
     sign: Path | None,
+    packs: tuple[str, ...],
     quiet: bool,
 ) -> None:
-    """Build SOURCES (default: every article in source/) into the output folder."""
+    """Build SOURCES (default: every article in source/, and every pack of docgen.toml)
+    into the output folder; --pack NAME: that briefing pack, in output/packs/NAME/."""
     from .api import build as run_build
     from .engine.build import terminal_progress
     from .engine.executors import default_jobs
@@ -186,6 +191,7 @@ def build(
             sign=sign,
             on_file=report,
             on_progress=terminal_progress(quiet),
+            packs=packs,
         )
     _print_problems(result.warnings)
     if not quiet:
@@ -248,9 +254,10 @@ def verify(paths: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--pack", "packs", multiple=True, metavar="NAME", help="Check pack NAME's articles.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @_reporting
-def check(sources: tuple[Path, ...], quiet: bool) -> None:
+def check(sources: tuple[Path, ...], packs: tuple[str, ...], quiet: bool) -> None:
     """Validate SOURCES (default: every article in source/) as a build would, without
     rendering: every translation, stale translations, each format's requirements."""
     from .api import check as run_check
@@ -258,11 +265,11 @@ def check(sources: tuple[Path, ...], quiet: bool) -> None:
     from .project import load_project
 
     project = load_project()
-    paths = sources_of(project, sources)
-    warnings = run_check(paths, project)
+    paths = [] if packs else sources_of(project, sources)
+    warnings = run_check(paths, project, packs)
     _print_problems(warnings)
     if not quiet:
-        click.echo(f"{len(paths)} article(s) OK")
+        click.echo(f"{len(paths)} article(s) OK" + (f", {len(packs)} pack(s) OK" if packs else ""))
 
 
 @main.command()

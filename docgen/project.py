@@ -112,8 +112,9 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-TABLES = ("signing",)
-"""Tables of ``docgen.toml`` besides ``[docgen]``: ``[signing]`` (docs/signing.md)."""
+TABLES = ("signing", "packs", "classification")
+"""Tables of ``docgen.toml`` besides ``[docgen]``: ``[signing]`` (docs/signing.md),
+``[packs.NAME]`` and ``[classification]`` (docs/binder.md, read by ``docgen.binder.config``)."""
 
 
 def _read_config(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from ...editions import ArticleEdition
+from ...editions.article import Running
 from ...errors import Location, Problem
 from ...labels import label
 from ...model import Section, Text
@@ -96,12 +97,18 @@ def report_document(
     edition: ArticleEdition, options: RenderOptions
 ) -> tuple[WordDocument, list[Problem]]:
     """The edition laid out as a report, and the warnings met on the way."""
-    report = _Report(edition, options, reference_path(options))
+    report = ReportWriter(edition, options, reference_path(options))
     return report.write(), report.warnings
 
 
-class _Report:
-    """One report being written: the opened reference and the writers sharing its state."""
+class ReportWriter:
+    """One report being written: the opened reference and the writers sharing its state.
+
+    A briefing pack's binder (``docgen.binder.word``) writes several articles into one
+    document with it: ``use`` switches to the next article, ``article`` writes one,
+    ``heading_level`` puts the summary and annex headings under the article's title."""
+
+    heading_level = 1
 
     def __init__(self, edition: ArticleEdition, options: RenderOptions, reference: Path) -> None:
         self.edition = edition
@@ -135,11 +142,7 @@ class _Report:
     def write(self) -> WordDocument:
         self.cover()
         toc_end = self.contents()
-        self.front_matter()
-        self.introduction()
-        self.writer.blocks(self.body, self.edition.body, self.ctx)
-        self.timeline()
-        self.contact()
+        self.article()
         self.fill_contents(toc_end)
         self.new_page_after(toc_end)
         if not any(isinstance(block, Section) for block in self.edition.body):
@@ -148,6 +151,22 @@ class _Report:
         set_properties(self.word, self.edition.properties)
         enable_update_fields(cast(Element, self.word.settings.element))
         return self.word
+
+    def article(self) -> None:
+        """The current edition after its cover: synopsis, body, timeline, contact."""
+        self.front_matter()
+        self.introduction()
+        self.writer.blocks(self.body, self.edition.body, self.ctx)
+        self.timeline()
+        self.contact()
+
+    def use(self, edition: ArticleEdition) -> None:
+        """Write ``edition`` next, into the same document (its notes numbered anew)."""
+        self.edition = edition
+        self.writer.footnotes = {note.number: note for note in edition.footnotes}
+        self.writer.source = edition.doc.body_path or edition.doc.path
+        self.writer.image_base = edition.doc.path.parent
+        self.writer._noted.clear()
 
     def paragraph(self, style: str, text: str = "") -> Element:
         p = self.body.add(paragraph(self.styles.id(style)))
@@ -158,7 +177,7 @@ class _Report:
     def heading(self, key: str, anchor: str) -> None:
         """An unnumbered Heading 1 (summary, key points, timeline), listed in the TOC."""
         title = (Text(label(key, self.lang)),)
-        self.writer.heading(self.body, title, self.ctx, level=1, anchor=anchor)
+        self.writer.heading(self.body, title, self.ctx, level=self.heading_level, anchor=anchor)
 
     def new_page_after(self, block: Element) -> None:
         """Start what follows ``block`` on a new page: page-break-before on the next
@@ -290,11 +309,11 @@ class _Report:
                 p.append(run)
             p.append(text_run(value))
 
-    def header_footer(self) -> None:
+    def header_footer(self, running: Running | None = None) -> None:
         """Header: short title, classification, date; footer: classification and "Page X
         of Y" from PAGE and NUMPAGES fields. The cover carries the classification alone, at
-        the top and the bottom, like every page."""
-        running = self.edition.running
+        the top and the bottom, like every page. ``running``: other texts (a binder's)."""
+        running = running or self.edition.running
         width = self.text_width // EMU_PER_TWIP
         stops = (("center", width // 2), ("right", width))
         section = self.section
