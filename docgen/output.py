@@ -20,10 +20,18 @@ TEMP_PREFIX = ".docgen-"
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    The temporary file is flushed to disk before the rename, and the folder after it, so
+    that a power cut leaves the old file or the new one, never an empty one. Its name holds
+    the writing process's id, so a later build can remove what a killed one left
+    (``remove_stale_temporaries``). A file system that refuses (read-only, immutable, full,
+    name too long) is an error naming the target, not a crash."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=target.parent
+        )
     except OSError as exc:
         raise DocgenError.at(target.parent, f"cannot write here: {exc.strerror or exc}") from None
     os.close(fd)
@@ -31,10 +39,50 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temp
         os.chmod(temp, _mode_for(target))
+        _fsync(temp)
         os.replace(temp, target)
+        _fsync(target.parent)
+    except OSError as exc:
+        raise DocgenError.at(target, f"cannot write: {exc.strerror or exc}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's) data to disk; where folders cannot be opened, skip."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on folders
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of writers that are gone (a build killed with SIGKILL
+    cannot clean up after itself): ``.docgen-PID-…`` whose process no longer runs."""
+    if not folder.is_dir():
+        return
+    for leftover in folder.glob(TEMP_PREFIX + "*"):
+        pid = leftover.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _mode_for(target: Path) -> int:

@@ -79,6 +79,10 @@ def _bytes(target: Path, limit: int, follow: bool) -> bytes:
     return data
 
 
+MAX_NAME_BYTES = 200
+"""An article's name leaves room, within a file system's 255 bytes, for every file named
+after it: ``NAME.LANG-REGION.md``, ``NAME.i18n.yml``, ``NAME.LANG.xlf``, ``NAME.zip``."""
+
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """A briefing article is tens of kilobytes; anything past this is a mistake or an attack."""
 
@@ -240,6 +244,13 @@ def _load(
     the warnings found; errors raise ``SourceError`` listing every problem of the file.
     """
     roots = roots if roots is not None else (path.parent,)
+    if len(path.stem.encode()) > MAX_NAME_BYTES:
+        raise SourceError.at(
+            path,
+            f"the article's name is {len(path.stem.encode())} bytes long; at most"
+            f" {MAX_NAME_BYTES}, so that its translations, record and outputs"
+            " (NAME.i18n.yml, NAME.zip…) can be named too",
+        )
     pair = translation_of(path)
     if pair is not None:
         raise SourceError.at(

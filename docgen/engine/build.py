@@ -21,7 +21,7 @@ from .. import products
 from ..errors import DocgenError, Problem
 from ..model import Document
 from ..options import RenderOptions
-from ..output import safe_output_dir, write_atomic
+from ..output import remove_stale_temporaries, safe_output_dir, write_atomic
 from ..pack.archive import epoch_date_time, write_zip
 from ..pack.manifest import Manifest, OutputEntry, engine_versions, parse_manifest
 from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
@@ -236,6 +236,7 @@ def _write_pack(
     build) stay listed while their files are intact, so the folder always matches its
     manifest."""
     stamp = epoch_date_time(source_date_epoch, article.doc.meta.date)
+    remove_stale_temporaries(article.target_dir)
     entries = []
     inputs: dict[str, str] = {}
     for name, data, job in outputs:
