@@ -58,3 +58,17 @@ def test_temporary_files_of_a_killed_build_are_removed(project: Path) -> None:
     assert run("build", "-p", "brief")[0] == 0
     assert not left.exists()
     assert ours.exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failing_article_is_stopped_once_not_once_per_output(project: Path, jobs: str) -> None:
+    """The time limit covers the article: after its first time-out, its other outputs
+    are not started (and a second article's are still made)."""
+    (project / "docgen.toml").write_text("[docgen]\ntime_limit = 0.05\n", encoding="utf-8")
+    front = MINIMAL_FRONT.replace(
+        "date: 2026-03-14\n", "date: 2026-03-14\nsummary: {fr: R, en: S}\n"
+    )
+    (project / "source" / "a.md").write_text(front + "Texte.\n" * 200, encoding="utf-8")
+    code, out = run("build", "-j", jobs, "--lang", "fr")
+    assert code == 2, out
+    assert out.count("took longer than 0.05 s") <= int(jobs), out

@@ -27,7 +27,7 @@ from ..pack.manifest import Manifest, OutputEntry, engine_versions, parse_manife
 from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
 from ..project import Project
 from .cache import Cache
-from .executors import executor_for
+from .executors import InlineExecutor, executor_for
 from .inputs import InputReader
 from .job import ARTICLE, PROJECT, Job, JobResult, builtin_digest, real_location, run_job
 
@@ -194,29 +194,61 @@ def _render(
     counter: _Counter,
     result: EngineResult,
 ) -> None:
-    """The jobs the cache could not answer, every article's interleaved."""
-    workers = 1 if len(pending) == 1 and not scheduler else jobs
-    with executor_for(workers, scheduler) as executor:
-        futures: dict[Future[JobResult], tuple[ArticlePlan, Job]] = {
-            executor.submit(run_job, job): (article, job) for article, job in pending
-        }
-        waiting = set(futures)
-        while waiting:
-            finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-            for future in finished:
-                article, job = futures[future]
-                try:
-                    job_result = future.result()
-                except DocgenError as exc:
-                    roots = {PROJECT: project.root, ARTICLE: article.doc.path.parent}
-                    article.problems += [real_location(p, roots) for p in exc.problems]
-                    article.error_type = type(exc)
+    """The jobs the cache could not answer, every article's interleaved.
+
+    Once one job of an article fails (a time-out, a sheet that cannot fit), the article's
+    jobs not yet started are cancelled: it will be written nothing anyway, and a hostile
+    article then holds the build for one time limit, not one per output."""
+
+    def done(article: ArticlePlan, job: Job, outcome: Future[JobResult]) -> None:
+        try:
+            job_result = outcome.result()
+        except DocgenError as exc:
+            roots = {PROJECT: project.root, ARTICLE: article.doc.path.parent}
+            article.problems += [real_location(p, roots) for p in exc.problems]
+            article.error_type = type(exc)
+        else:
+            article.results[job.output] = job_result
+            result.rendered += 1
+            if cache is not None:
+                cache.put(job.key(), job_result)
+        counter.step(job)
+
+    if not scheduler and (len(pending) == 1 or jobs <= 1):
+        inline = InlineExecutor()
+        for article, job in pending:
+            if article.problems:
+                counter.step(job)  # cancelled: its article already failed
+            else:
+                done(article, job, inline.submit(run_job, job))
+        return
+    queue = list(reversed(pending))
+    # Locally, one job per worker: a job is started only when a worker is free, so none is
+    # started for an article that already failed. A cluster schedules (and cancels) itself.
+    in_flight = len(pending) if scheduler else max(jobs, 1)
+    with executor_for(jobs, scheduler) as executor:
+        futures: dict[Future[JobResult], tuple[ArticlePlan, Job]] = {}
+
+        def submit_more() -> None:
+            while queue and len(futures) < in_flight:
+                article, job = queue.pop()
+                if article.problems:
+                    counter.step(job)  # not started: its article already failed
                 else:
-                    article.results[job.output] = job_result
-                    result.rendered += 1
-                    if cache is not None:
-                        cache.put(job.key(), job_result)
-                counter.step(job)
+                    futures[executor.submit(run_job, job)] = (article, job)
+
+        submit_more()
+        while futures:
+            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in finished:
+                article, job = futures.pop(future)
+                done(article, job, future)
+                if article.problems:  # its queued jobs, on a cluster
+                    for other, (owner, queued) in list(futures.items()):
+                        if owner is article and other.cancel():
+                            del futures[other]
+                            counter.step(queued)
+            submit_more()
 
 
 def _write_pack(
