@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,9 @@ class Embedded:
     quiet: bool = False
 
 
-def image_uri(src: str, base: Path, project: Project, files: frozenset[Path] = frozenset()) -> Embedded:
+def image_uri(
+    src: str, base: Path, project: Project, files: frozenset[Path] = frozenset()
+) -> Embedded:
     """The ``data:`` URI for an image source of an article in ``base``, or why not."""
     src = src.strip()
     parts = urlsplit(src)
@@ -158,15 +161,15 @@ def font_faces_css(page: str, text: str, theme: Theme) -> tuple[str, list[str]]:
         try:
             data = read_regular_file(real, 32 * 1024 * 1024)
             woff2 = subset_font(data, chars)
-        except Exception as exc:  # noqa: BLE001 - a theme's font file may be anything
+        except Exception as exc:  # a theme's font file may be anything fontTools refuses
             if builtin:
                 raise
             failed.append(f"{face.path.name}: {type(exc).__name__}: {exc}")
             continue
+        uri = _data_uri("font/woff2", woff2)
         rules.append(
-            f'@font-face {{ font-family: "{face.family}"; src: url({_data_uri("font/woff2", woff2)})'
-            f' format("woff2"); font-weight: {face.weight}; font-style: {face.style};'
-            " font-display: swap; }"
+            f'@font-face {{ font-family: "{face.family}"; src: url({uri}) format("woff2");'
+            f" font-weight: {face.weight}; font-style: {face.style}; font-display: swap; }}"
         )
     return "\n".join(rules), failed
 
@@ -186,7 +189,9 @@ def subset_font(data: bytes, chars: frozenset[str]) -> bytes:
         found = _SUBSETS.get(key)
     if found is not None:
         return found
-    from fontTools import subset  # imported here: only web renders need it
+    from fontTools import subset  # type: ignore[import-untyped]  # only web renders need it
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     options = subset.Options()
     options.flavor = "woff2"

@@ -41,7 +41,7 @@ _LABELS: dict[str, dict[str, str]] = {
 
 def web_label(key: str, lang: str) -> str:
     table = _LABELS[key]
-    return table.get(lang.split("-")[0].lower(), table["en"])
+    return table.get(lang.split("-", maxsplit=1)[0].lower(), table["en"])
 
 
 def render(edition: Edition, options: RenderOptions) -> RenderResult:
@@ -81,9 +81,11 @@ def sheet_page(edition: SheetEdition, options: RenderOptions) -> tuple[str, list
     markings: list[tuple[str, str]] = []
     if classification is not None:
         texts = {lang: classification.text(lang, doc.source_lang) for lang in edition.langs}
-        markings = list(texts.items()) if len(set(texts.values())) > 1 else [
-            (edition.langs[0], texts[edition.langs[0]])
-        ]
+        markings = (
+            list(texts.items())
+            if len(set(texts.values())) > 1
+            else [(edition.langs[0], texts[edition.langs[0]])]
+        )
     context["markings"] = markings
     context["dirs"] = edition.directions
     warnings: list[Problem] = []

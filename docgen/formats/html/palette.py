@@ -62,7 +62,11 @@ def readable(color: str, *backgrounds: str, ratio: float = 4.5) -> str:
 def palette(theme: Theme) -> dict[str, dict[str, str]]:
     """CSS colour values for the light and the dark scheme (``#rrggbb`` only: they are
     computed here, never copied from the theme file, so they cannot carry markup)."""
-    ink, primary, accent = "#" + theme.hex("foreground"), "#" + theme.hex("primary"), "#" + theme.hex("accent")
+    ink, primary, accent = (
+        "#" + theme.hex("foreground"),
+        "#" + theme.hex("primary"),
+        "#" + theme.hex("accent"),
+    )
     marking, muted = "#" + theme.hex("marking"), "#" + theme.hex("muted")
     panel, rule = "#" + theme.hex("panel"), "#" + theme.hex("rule")
     dark_panel = mix(primary, DARK_BG, 0.22)

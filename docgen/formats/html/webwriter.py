@@ -10,14 +10,35 @@ place that cites it; references carry ``role="doc-noteref"`` for screen readers.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from ...errors import Location, Problem
-from ...model import Footnote, FootnoteRef, Image, Inline, Paragraph
+from ...model import Footnote, FootnoteRef, Image, Inline, Link, Paragraph
 from ...project import Project
 from .embed import image_uri
 from .writer import HtmlWriter
+
+
+def valid_web_url(href: str) -> bool:
+    """Whether a browser can follow ``href``: the model keeps links of safe schemes, but
+    ``https://../`` is one, and a web page must not carry a link that leads nowhere (the
+    Nu checker refuses it). Such a link is written as its text."""
+    try:
+        parts = urlsplit(href)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https"):
+        return True
+    if not host:
+        return False
+    if parts.netloc.rsplit("@", 1)[-1].startswith("["):
+        return True
+    labels = host.removesuffix(".").split(".")
+    return all(labels) and not any(c.isspace() for c in host)
 
 
 class WebWriter(HtmlWriter):
@@ -45,6 +66,8 @@ class WebWriter(HtmlWriter):
             return self.image(node)
         if isinstance(node, FootnoteRef):
             return self.noteref(node)
+        if isinstance(node, Link) and not valid_web_url(node.href):
+            return self.inlines(node.children)
         return super().inline(node)
 
     def image(self, node: Image) -> Markup:
@@ -63,7 +86,11 @@ class WebWriter(HtmlWriter):
                 )
             uri = self._images[node.src] = found.uri
         if not uri:
-            return Markup('<span class="image-missing">%s</span>') % node.alt if node.alt else Markup("")
+            return (
+                Markup('<span class="image-missing">%s</span>') % node.alt
+                if node.alt
+                else Markup("")
+            )
         title = Markup(' title="%s"') % node.title if node.title else Markup("")
         return Markup('<img src="%s" alt="%s"%s>') % (uri, node.alt, title)
 
@@ -92,7 +119,6 @@ class WebWriter(HtmlWriter):
             else:
                 content = self.blocks(blocks) + (Markup("<p>%s</p>") % back if back else "")
             items.append(
-                Markup('<li id="fn-%d" value="%d">%s</li>')
-                % (note.number, note.number, content)
+                Markup('<li id="fn-%d" value="%d">%s</li>') % (note.number, note.number, content)
             )
         return Markup("\n").join(items)
