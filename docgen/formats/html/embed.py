@@ -135,14 +135,21 @@ def _has_arabic(chars: frozenset[str]) -> bool:
     )
 
 
-_PRINTABLE = frozenset(chr(code) for code in range(0x20, 0x7F))
-"""Always kept: typing plain ASCII in the preview then never needs a new subset."""
+_ALWAYS = frozenset(
+    [chr(code) for code in range(0x20, 0x7F)]
+    + [chr(code) for code in range(0xA0, 0x100)]
+    + list("\u0152\u0153\u0178\u2009\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e")
+    + list("\u2022\u2026\u2039\u203a\u202f\u20ac\u2191")
+)
+"""Always kept: ASCII, Latin-1 and the usual typographic marks (French and English), so
+that an edit in the preview rarely needs a new subset, and the page's fonts rarely change
+with its text."""
 
 
 def font_faces_css(page: str, text: str, theme: Theme) -> tuple[str, list[str]]:
     """``@font-face`` rules for every face ``page`` needs, each subsetted to the
     characters of ``text`` and embedded as WOFF2; and the fonts that could not be."""
-    chars = frozenset(text) | _PRINTABLE
+    chars = frozenset(text) | _ALWAYS
     faces = [
         face
         for face in builtin_faces()
