@@ -352,6 +352,7 @@ def test_endnotes_images_raw_html_and_links(small: Path, browser: Any) -> None:
     # Notes: every reference has its own id, every note links back to each.
     assert re.findall(r'id="(fnref-[^"]+)"', text) == ["fnref-1", "fnref-1-2", "fnref-2"]
     assert re.search(r'<li id="fn-1"[^>]*>.*href="#fnref-1".*href="#fnref-1-2"', text, re.S)
+    assert re.search(r'href="#fnref-2" role="doc-backlink" aria-label="[^"]+ 2">↑</a>', text)
     assert len(page.ids) == len(set(page.ids))
     assert all(h.lstrip("#") in page.ids for h in page.hrefs if h.startswith("#"))
     # The image is embedded, with its alt text, without its text chunk.

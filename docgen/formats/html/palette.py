@@ -88,7 +88,7 @@ def palette(theme: Theme) -> dict[str, dict[str, str]]:
         "dark": {
             "bg": DARK_BG,
             "fg": readable("#e9e9ec", DARK_BG, dark_panel, ratio=7),
-            "heading": readable(mix(primary, "#ffffff", 0.35), DARK_BG, dark_panel, ratio=7),
+            "heading": readable(mix(primary, "#ffffff", 0.18), DARK_BG, dark_panel, ratio=7),
             "muted": readable(mix(muted, "#ffffff", 0.6), DARK_BG, dark_panel),
             "mark": readable(mix(marking, "#ffffff", 0.45), DARK_BG, dark_panel),
             "panel": dark_panel,

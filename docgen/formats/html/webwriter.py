@@ -102,16 +102,30 @@ class WebWriter(HtmlWriter):
             '<sup class="fnref"><a href="#fn-%d" id="%s" role="doc-noteref">%d</a></sup>'
         ) % (node.number, ident, node.number)
 
+    def backlinks(self, number: int) -> Markup:
+        """``↑`` back to the one reference to note ``number``; ``↑ a b`` when it is cited
+        more than once (each letter a link, its accessible name saying which)."""
+        refs = self.refs.get(number, [])
+        if not refs:
+            return Markup("")
+
+        def link(ident: str, text: str) -> Markup:
+            name = f"{self.back_label} {number}" + (f" ({text})" if len(refs) > 1 else "")
+            return Markup(
+                '<a class="backref" href="#%s" role="doc-backlink" aria-label="%s">%s</a>'
+            ) % (ident, name, text)
+
+        if len(refs) == 1:
+            return link(refs[0], "↑")
+        letters = Markup(" ").join(link(ident, _letter(nth)) for nth, ident in enumerate(refs))
+        return Markup('<span class="backref-arrow" aria-hidden="true">↑</span> %s') % letters
+
     def endnotes(self, notes: tuple[Footnote, ...]) -> Markup:
         """The notes as list items, each ending with links back to where it is cited.
         Call after the body: the back-links are those the body wrote."""
         items = []
         for note in notes:
-            back = Markup(" ").join(
-                Markup('<a class="backref" href="#%s" role="doc-backlink" aria-label="%s">↑</a>')
-                % (ident, f"{self.back_label} {note.number}" + (f" ({n})" if n > 1 else ""))
-                for n, ident in enumerate(self.refs.get(note.number, []), start=1)
-            )
+            back = self.backlinks(note.number)
             blocks = note.children
             if blocks and isinstance(blocks[-1], Paragraph):
                 last = Markup("<p>%s %s</p>") % (self.inlines(blocks[-1].children), back)
@@ -122,3 +136,13 @@ class WebWriter(HtmlWriter):
                 Markup('<li id="fn-%d" value="%d">%s</li>') % (note.number, note.number, content)
             )
         return Markup("\n").join(items)
+
+
+def _letter(index: int) -> str:
+    """a, b, … z, aa, ab, …: the back-links of a note cited several times."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
