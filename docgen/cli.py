@@ -273,6 +273,42 @@ def check(sources: tuple[Path, ...], packs: tuple[str, ...], quiet: bool) -> Non
 
 
 @main.command()
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; anything but 127.0.0.1 opens the preview to the network.",
+)
+@_reporting
+def preview(source: Path | None, port: int, host: str) -> None:
+    """Serve SOURCE (default: every article) as web pages that rebuild and reload as the
+    sources, translations, assets, templates or theme change; Ctrl-C stops."""
+    from .api import sources_of
+    from .preview import serve
+    from .project import load_project
+
+    project = load_project()
+    sources = sources_of(project, [source] if source else [])
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: the preview is open to the network on {host}", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"docgen preview: {url}  (Ctrl-C stops)")
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        serve(project, sources, host=host, port=port, ready=ready, say=say)
+    except KeyboardInterrupt:
+        click.echo("preview stopped", err=True)
+    except OSError as exc:
+        raise DocgenError.at(Path("--port"), f"cannot listen on {host}:{port}: {exc}") from None
+
+
+@main.command()
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
 @_reporting
 def init(folder: Path) -> None:

@@ -11,8 +11,10 @@ PYTHON=${PYTHON:-python3}
 VENV=.venv
 # Pango (text layout) for WeasyPrint; HarfBuzz subset makes its font subsetting ~3x faster.
 BUILD_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
-# Real clients the tests read outputs with.
-TEST_DEBS=(poppler-utils qpdf libreoffice-writer-nogui libnss3-tools openssl)
+# Real clients the tests read outputs with; chromium (driven by Playwright, never a
+# downloaded browser) and Java for the Nu HTML Checker check the web edition.
+TEST_DEBS=(poppler-utils qpdf libreoffice-writer-nogui libnss3-tools openssl
+  chromium default-jre-headless)
 
 extras=""
 debs=("${BUILD_DEBS[@]}")

@@ -398,7 +398,7 @@ def test_adding_a_format_is_one_registration(project: Path) -> None:
     )
     try:
         path = write(project, "## Un\n\nTexte.\n", LONG_FRONT.format(fr="Titre", en="Title"))
-        assert products.get("brief").formats == ("pdf", "txt")
+        assert products.get("brief").formats == ("pdf", "html", "txt")
         api.build([path], formats=["txt"])
         assert built(project) == ["brief.fr.txt", "summary.txt"]
         text = (project / "output" / "a" / "brief.fr.txt").read_text(encoding="utf-8")

@@ -100,3 +100,4 @@ register(
         ("report", "sheet"),
     )
 )
+register(FormatInfo("html", "html", "docgen.formats.html", "web page", ("brief", "sheet")))
