@@ -21,6 +21,7 @@ from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
 from ..model import Pos
 from ..output import atomic_path
+from ..project import declared_fields
 from ..source import split, translation_of
 from . import po, xliff
 from .record import (
@@ -276,7 +277,11 @@ def _check_front_matter(path: Path, text: str) -> None:
     """Refuse to write a front matter that would no longer load (a safety net)."""
     source = split(path, text)
     _, problems = parse_front_matter(
-        source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
+        source.front_matter,
+        path,
+        source.front_matter_line - 1,
+        Pos(1, 1),
+        declared_fields(path.parent),
     )
     if problems:
         raise DocgenError(problems)

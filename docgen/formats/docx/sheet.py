@@ -78,11 +78,18 @@ def _label_row(
         _set_lang(_bold_run(para, text.upper(), 7.5, font, color), lang)
 
 
-_SANS_ROWS = ("title", "subtitle", "author", "date", "contact")
+_SANS_ROWS = ("title", "subtitle", "author", "field", "date", "contact")
 """Rows set in the heading font, as in the PDF sheet."""
 
 
-_SIZES = {"title": 14.0, "subtitle": 10.0, "timeline": 8.0, "author": 8.0, "date": 8.0}
+_SIZES = {
+    "title": 14.0,
+    "subtitle": 10.0,
+    "timeline": 8.0,
+    "author": 8.0,
+    "field": 8.0,
+    "date": 8.0,
+}
 """Point sizes by row kind; the rest is 8.5 pt, so the sheet stays on one page in Word too."""
 
 
