@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
+    for problem in dict.fromkeys(problems):  # each once, whichever checks found it
         click.echo(str(problem), err=True)
 
 
@@ -120,7 +120,9 @@ def main(debug: bool) -> None:
     type=click.Choice(PDF_VARIANTS),
     help="Write PDFs as PDF/A (archival) or PDF/UA (accessibility); tagged PDF either way.",
 )
-@click.option("--strict", is_flag=True, help="Fail on stale translations instead of warning.")
+@click.option(
+    "--strict", is_flag=True, help="Turn every warning into an error (unattended builds)."
+)
 @click.option(
     "--jobs",
     "-j",

@@ -191,12 +191,16 @@ def structure_problems(article: Article, severity: str = "error") -> list[Proble
 
 
 def stale_units(
-    path: Path, severity: str = "warning", roots: tuple[Path, ...] | None = None
+    path: Path,
+    severity: str = "warning",
+    roots: tuple[Path, ...] | None = None,
+    incomplete: str | None = None,
 ) -> list[Problem]:
     """One problem per stale translation, at the source text, plus translation files whose
-    structure doesn't pair with the source. No record file: nothing is tracked yet."""
+    structure doesn't pair with the source (an incomplete translation: of severity
+    ``incomplete``, default ``severity``). No record file: nothing is tracked yet."""
     article = read_article(path, roots)
-    problems = structure_problems(article, severity)
+    problems = structure_problems(article, incomplete or severity)
     record = read_record(path)
     if record is None:
         return problems
