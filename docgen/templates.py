@@ -188,5 +188,5 @@ def compile_templates(project: Project, names: list[str]) -> list[Problem]:
         for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
             template = getattr(node, "template", None)
             if isinstance(template, nodes.Const) and isinstance(template.value, str):
-                todo.append((template.value, Path(filename), node.lineno))
+                todo.append((template.value, Path(filename or name), node.lineno))
     return problems
