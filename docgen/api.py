@@ -227,7 +227,7 @@ def check(
     from .templates import compile_templates
 
     project = project or load_project()
-    load_theme(project)
+    theme = load_theme(project)
     pairs = selection(project)
     chosen = list(dict.fromkeys(p.name for p, _ in pairs))
     used = [p.template for p, fmt in pairs if fmt != "docx" and p.template]
@@ -244,7 +244,7 @@ def check(
         warnings += found
     if not packs:
         warnings += prepare(paths, project, chosen, ["all"], draft=False, strict=True)[1]
-    return warnings
+    return [*theme.warnings, *warnings]
 
 
 def render(edition: Edition, fmt: str, options: RenderOptions) -> RenderResult:
@@ -302,6 +302,7 @@ def build(
             if not packs
             else ([], [])
         )
+        warnings = [*theme.warnings, *warnings]
         if strict and warnings:  # --strict: unattended builds stop at any warning
             raise DocgenError(once(warnings, strict=True))
         plans = engine.plan(
