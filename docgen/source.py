@@ -18,6 +18,7 @@ from typing import TypeVar, cast
 
 from .errors import DocgenError, Location, Problem, SourceError
 from .frontmatter import LANG_CODE, parse_front_matter
+from .language_images import language_images
 from .markdown import parse_body
 from .model import Document, Metadata, Pos
 from .project import declared_fields
@@ -278,6 +279,7 @@ def _load(
         body_path=body_path,
         translations=tuple(sorted(available)),
     )
+    doc = language_images(doc)  # chart.en.png for the English outputs, where it exists
     return doc, [p for p in parsed.problems if p.severity != "error"]
 
 
