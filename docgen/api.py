@@ -71,7 +71,13 @@ def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]
     if not paths:
         paths = [project.source_dir]
         if not project.source_dir.is_dir():
-            raise DocgenError.at(project.source_dir, "no source folder; name the articles to build")
+            hint = (
+                "name the articles to build"
+                if project.config_path
+                else "no docgen.toml here or above; start a project with `docgen init`,"
+                " or name the articles to build"
+            )
+            raise DocgenError.at(project.source_dir, f"no source folder; {hint}")
     found: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():

@@ -279,11 +279,12 @@ def check(sources: tuple[Path, ...], packs: tuple[str, ...], quiet: bool) -> Non
 @_reporting
 def init(folder: Path) -> None:
     """Create a publishing project in FOLDER (default: here) that builds at once."""
+    from .scaffold import docgen_command
     from .scaffold import init as run_init
 
     for path in run_init(folder):
         click.echo(f"created {display_path(path)}")
-    click.echo(f"next: cd {display_path(folder.resolve())} && docgen build")
+    click.echo(f"next: cd {display_path(folder.resolve())} && {docgen_command()} build")
 
 
 @main.group()
