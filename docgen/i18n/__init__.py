@@ -70,6 +70,8 @@ class ImportReport:
     written: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    """Why each skipped unit was left out, in the order of ``skipped``."""
     placeholders: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
@@ -96,7 +98,7 @@ def export(path: Path, fmt: str, lang: str | None = None) -> str:
         raise DocgenError.at(path, f"{article.lang!r}: not a language code")
     items = entries(article, read_record(path), lang)
     write = xliff.write if fmt == "xliff" else po.write
-    return write(path.name, article.lang, lang, items)
+    return write(path.name, article.lang, lang, items, article.date)
 
 
 def target_language(path: Path) -> str:
@@ -153,6 +155,7 @@ def import_file(
     body: dict[str, str] = {}
     accepted: Record = {}
     skipped: list[str] = []
+    reasons: list[str] = []
     for item in exchange.units:
         where = Location(file, item.line)
         unit = known.get(item.id)
@@ -165,6 +168,7 @@ def import_file(
             problems.append(Problem(where, _changed(unit, art.lang, exported)))
         if not item.done:
             skipped.append(item.id)
+            reasons.append("still marked for review" if item.target.strip() else "not translated")
             continue
         (body if unit.span else fields)[item.id] = item.target.strip()
         accepted[item.id] = {lang: exported}
@@ -183,23 +187,28 @@ def import_file(
                 for ident, why in broken.items()
             ]
         )
-    files: list[Path] = []
-    if edit.text is not None:
-        files.append(write_text(edit.path, edit.text))
-    if front is not None:
-        files.append(write_text(path, front))
-    if accepted:
-        files.append(merge_accepted(read_article(path), accepted))
+    # the files whose bytes changed: only they are "updated"
+    files = [write_text(p, t) for p, t in ((edit.path, edit.text), (path, front)) if t is not None]
+    files += _merge(path, accepted) if accepted else []
     return ImportReport(
         article=path,
         lang=lang,
         written=(*written, *edit.written),
         accepted=tuple(accepted),
         skipped=tuple(skipped),
+        reasons=tuple(reasons),
         placeholders=tuple(edit.placeholders),
         files=tuple(files),
         warnings=tuple(Problem(p.location, p.message, "warning") for p in problems),
     )
+
+
+def _merge(path: Path, accepted: Record) -> list[Path]:
+    """Record ``accepted``; the record file, if its bytes changed (else "updated" lies)."""
+    record = record_path(path)
+    before = record.read_bytes() if record.exists() else None
+    merge_accepted(read_article(path), accepted)
+    return [record] if record.read_bytes() != before else []
 
 
 def _changed(unit: Unit, lang: str, exported: str) -> str:
@@ -290,10 +299,13 @@ def _check_front_matter(path: Path, text: str) -> None:
 def write_text(path: Path, text: str) -> Path:
     """Write atomically, keeping the byte-order mark and CRLF line ends the file had."""
     bom = crlf = False
+    raw = None
     if path.exists():
         raw = path.read_bytes()
         bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
     data = ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
+    if raw == data.encode("utf-8"):
+        return path  # unchanged: left untouched
     with atomic_path(path) as temp:
         temp.write_bytes(data.encode("utf-8"))
     return path
