@@ -145,13 +145,14 @@ def _prepare(
         try:
             doc, found = load_with_warnings(path, None, project, lenient)
             by_lang = {doc.lang: doc}
-            for lang in _languages(doc, languages):
+            building = _languages(doc, languages)
+            for lang in building:
                 if lang not in by_lang:
                     by_lang[lang], more = load_with_warnings(path, lang, project, lenient)
                     found += more + _severity(untranslated(doc, (lang,)), draft)
             severity = "error" if strict else "warning"
             roots = readable_roots(project, path.parent)
-            found += stale_units(path, severity, roots, incomplete=lenient)
+            found += stale_units(path, severity, roots, lenient, tuple(building))
             for name in chosen:
                 found += products.get(name).checks(doc, project, draft)
         except DocgenError as exc:

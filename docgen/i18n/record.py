@@ -198,12 +198,23 @@ def stale_units(
     severity: str = "warning",
     roots: tuple[Path, ...] | None = None,
     incomplete: str | None = None,
+    building: tuple[str, ...] | None = None,
 ) -> list[Problem]:
     """One problem per stale translation, at the source text, plus translation files whose
-    structure doesn't pair with the source (an incomplete translation: of severity
-    ``incomplete``, default ``severity``). No record file: nothing is tracked yet."""
+    structure doesn't pair with the source: an incomplete translation, of severity
+    ``incomplete`` (default ``severity``) when its language is among ``building`` (default:
+    every language), else ``severity``. No record file: nothing is tracked yet."""
     article = read_article(path, roots)
-    problems = structure_problems(article, incomplete or severity)
+    problems = [
+        dataclasses.replace(
+            problem,
+            severity=(incomplete or severity)
+            if building is None or translation.lang in building
+            else severity,
+        )
+        for translation in article.translations.values()
+        for problem in translation.problems
+    ]
     record = read_record(path)
     if record is None:
         return problems
