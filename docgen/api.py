@@ -71,7 +71,13 @@ def sources_of(project: Project, paths: Sequence[str | Path] = ()) -> list[Path]
     if not paths:
         paths = [project.source_dir]
         if not project.source_dir.is_dir():
-            raise DocgenError.at(project.source_dir, "no source folder; name the articles to build")
+            hint = (
+                "name the articles to build"
+                if project.config_path
+                else "no docgen.toml here or above; start a project with `docgen init`,"
+                " or name the articles to build"
+            )
+            raise DocgenError.at(project.source_dir, f"no source folder; {hint}")
     found: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():
@@ -134,16 +140,19 @@ def _prepare(
 ) -> tuple[list[Prepared], list[Problem]]:
     prepared: list[Prepared] = []
     problems: list[Problem] = []
+    lenient = "warning" if draft and not strict else "error"  # missing images, translations
     for path in sources_of(project, paths):
         try:
-            doc, found = load_with_warnings(path, project=project)
+            doc, found = load_with_warnings(path, None, project, lenient)
             by_lang = {doc.lang: doc}
-            for lang in _languages(doc, languages):
+            building = _languages(doc, languages)
+            for lang in building:
                 if lang not in by_lang:
-                    by_lang[lang], more = load_with_warnings(path, lang, project)
+                    by_lang[lang], more = load_with_warnings(path, lang, project, lenient)
                     found += more + _severity(untranslated(doc, (lang,)), draft)
             severity = "error" if strict else "warning"
-            found += stale_units(path, severity, readable_roots(project, path.parent))
+            roots = readable_roots(project, path.parent)
+            found += stale_units(path, severity, roots, lenient, tuple(building))
             for name in chosen:
                 found += products.get(name).checks(doc, project, draft)
         except DocgenError as exc:
@@ -151,10 +160,22 @@ def _prepare(
             continue
         problems.extend(found)
         prepared.append(Prepared(doc, by_lang))
+    problems = once(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DocgenError(errors)
     return prepared, problems
+
+
+def once(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """Each problem once (the same text at the same place, found by two checks), as an
+    error if either check made it one; every one an error under ``strict``."""
+    graded: dict[tuple[Location, str], str] = {}
+    for p in problems:
+        severity = "error" if strict else p.severity
+        key = (p.location, p.message)
+        graded[key] = "error" if "error" in (severity, graded.get(key)) else severity
+    return [Problem(where, message, severity) for (where, message), severity in graded.items()]
 
 
 def _severity(problems: list[Problem], draft: bool) -> list[Problem]:
@@ -210,10 +231,16 @@ def check(
     """
     from .binder.build import article_paths, check_markings
     from .binder.config import load_packs
+    from .templates import compile_templates
 
     project = project or load_project()
-    load_theme(project)
-    chosen = list(dict.fromkeys(p.name for p, _ in selection(project)))
+    theme = load_theme(project)
+    pairs = selection(project)
+    chosen = list(dict.fromkeys(p.name for p, _ in pairs))
+    used = [p.template for p, fmt in pairs if fmt != "docx" and p.template]
+    broken = compile_templates(project, list(dict.fromkeys(used)))
+    if broken:
+        raise DocgenError(broken)
     config = load_packs(project) if packs or not paths else None
     warnings: list[Problem] = []
     for name in packs:
@@ -224,7 +251,7 @@ def check(
         warnings += found
     if not packs:
         warnings += prepare(paths, project, chosen, ["all"], draft=False, strict=True)[1]
-    return warnings
+    return [*theme.warnings, *warnings]
 
 
 def render(edition: Edition, fmt: str, options: RenderOptions) -> RenderResult:
@@ -282,6 +309,9 @@ def build(
             if not packs
             else ([], [])
         )
+        warnings = [*theme.warnings, *warnings]
+        if strict and warnings:  # --strict: unattended builds stop at any warning
+            raise DocgenError(once(warnings, strict=True))
         plans = engine.plan(
             [(item.doc, item.by_lang) for item in prepared], pairs, project, options, output_root
         )
@@ -311,6 +341,8 @@ def build(
         done.files += more.files
         done.warnings += more.warnings
         done.rendered, done.cached = done.rendered + more.rendered, done.cached + more.cached
+    if strict and done.warnings:
+        raise DocgenError(once(done.warnings, strict=True))
     result = BuildResult(files=done.files, warnings=warnings + done.warnings)
     result.rendered, result.cached = done.rendered, done.cached
     result.seconds = time.perf_counter() - started

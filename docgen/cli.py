@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
+    for problem in dict.fromkeys(problems):  # each once, whichever checks found it
         click.echo(str(problem), err=True)
 
 
@@ -120,7 +120,9 @@ def main(debug: bool) -> None:
     type=click.Choice(PDF_VARIANTS),
     help="Write PDFs as PDF/A (archival) or PDF/UA (accessibility); tagged PDF either way.",
 )
-@click.option("--strict", is_flag=True, help="Fail on stale translations instead of warning.")
+@click.option(
+    "--strict", is_flag=True, help="Turn every warning into an error (unattended builds)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -313,11 +315,12 @@ def preview(source: Path | None, port: int, host: str) -> None:
 @_reporting
 def init(folder: Path) -> None:
     """Create a publishing project in FOLDER (default: here) that builds at once."""
+    from .scaffold import docgen_command
     from .scaffold import init as run_init
 
     for path in run_init(folder):
         click.echo(f"created {display_path(path)}")
-    click.echo(f"next: cd {display_path(folder.resolve())} && docgen build")
+    click.echo(f"next: cd {display_path(folder.resolve())} && {docgen_command()} build")
 
 
 @main.group()
@@ -379,18 +382,22 @@ def _article(name: str) -> Path:
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="File to write; default: NAME.LANG.xlf (or .po) in the working directory.",
+    help="File to write; default: translations/NAME.LANG.xlf (or .po) in the project"
+    " (docgen init ignores that folder in git).",
 )
 @_reporting
 def i18n_export(name: str, fmt: str, lang: str | None, output: Path | None) -> None:
     """Write every translatable unit of article NAME for a CAT tool."""
     from .i18n import SUFFIXES, export, target_language
     from .output import write_atomic
+    from .project import load_project
 
     path = _article(name)
     lang = lang or target_language(path)
     text = export(path, fmt, lang)
-    target = output or Path(f"{path.stem}.{lang}{SUFFIXES[fmt]}")
+    folder = load_project().root / "translations"
+    target = output or folder / f"{path.stem}.{lang}{SUFFIXES[fmt]}"
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, lambda temp: temp.write_text(text, encoding="utf-8"))
     click.echo(f"wrote {display_path(target.resolve())}")
 
@@ -414,6 +421,8 @@ def i18n_import(file: Path, article: str | None, force: bool) -> None:
     _print_problems(list(report.warnings))
     for path in report.files:
         click.echo(f"updated {display_path(path.resolve())}")
+    for ident, why in zip(report.skipped, report.reasons, strict=True):
+        click.echo(f"skipped {ident}: {why}")
     click.echo(
         f"{len(report.written)} translation(s) written, {len(report.accepted)} accepted,"
         f" {len(report.skipped)} skipped"
@@ -422,12 +431,17 @@ def i18n_import(file: Path, article: str | None, force: bool) -> None:
 
 @i18n.command("accept")
 @click.argument("name")
+@click.option("--unit", "units", multiple=True, metavar="ID", help="Accept this unit only.")
+@click.option(
+    "--line", "lines", multiple=True, type=int, metavar="N", help="The unit at line N only."
+)
 @_reporting
-def i18n_accept(name: str) -> None:
-    """Record the current translations of article NAME as reviewed (clears stale marks)."""
+def i18n_accept(name: str, units: tuple[str, ...], lines: tuple[int, ...]) -> None:
+    """Record the current translations of article NAME as reviewed (clears stale marks);
+    --unit / --line: only those units (repeatable)."""
     from .i18n import accept
 
-    click.echo(f"wrote {display_path(accept(_article(name)).resolve())}")
+    click.echo(f"wrote {display_path(accept(_article(name), units, lines).resolve())}")
 
 
 def _size(size: int) -> str:

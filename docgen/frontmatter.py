@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Location, Problem
-from .model import Author, Localized, Metadata, PartialDate, Pos, TimelineEntry
+from .fields import FieldSpec
+from .model import (
+    Author,
+    FieldValue,
+    Localized,
+    Metadata,
+    PartialDate,
+    Pos,
+    ProjectField,
+    TimelineEntry,
+)
 from .yaml_compose import compose, refused_scalars
 from .yaml_nodes import Node, is_mapping, is_null, is_scalar, is_sequence
 from .yaml_pitfalls import colon_hint, comment_cuts
@@ -251,6 +261,21 @@ class _Reader:
                 entries.append(TimelineEntry(date, text, self.pos(item)))
         return tuple(entries)
 
+    def project_field(self, spec: FieldSpec, key: Node, node: Node) -> ProjectField | None:
+        """A declared field's value, typed by its declaration (docgen.toml)."""
+        value: FieldValue | None
+        if spec.type == "localized":
+            value = self.localized(node, spec.name)
+        elif spec.type == "date":
+            value = self.date(node, spec.name)
+        elif spec.type == "list":
+            value = self.keywords(node, spec.name)
+        else:
+            value = self.text(node, spec.name)
+        if value is None:
+            return None
+        return ProjectField(spec.name, value, spec.label, spec.show, self.pos(key))
+
     def lang(self, node: Node, where: str) -> str | None:
         code = self.text(node, where)
         if code is None:
@@ -279,13 +304,16 @@ def _kind(node: Node) -> str:
 def _unknown(key: str, where: str, allowed: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(allowed)}"
+    if not close and where == "the front matter":
+        hint += f"; a field of the project's own is declared in docgen.toml: [fields.{key}]"
     return f"unknown field {key!r} in {where}{hint}"
 
 
 def parse_front_matter(
-    text: str, path: Path, line_offset: int, start: Pos
+    text: str, path: Path, line_offset: int, start: Pos, fields: tuple[FieldSpec, ...] = ()
 ) -> tuple[Metadata | None, list[Problem]]:
-    """Read front matter ``text`` (its first line is file line ``line_offset + 1``)."""
+    """Read front matter ``text`` (its first line is file line ``line_offset + 1``);
+    ``fields`` are the project's own, declared in docgen.toml, read beside the built-ins."""
     root, problems = compose(text, path, line_offset)
     if root is None and problems:
         return None, problems
@@ -298,16 +326,36 @@ def parse_front_matter(
     if root is None or is_null(root):
         reader.error(start, "the front matter is empty; title, author, date and lang are required")
         return None, reader.located()
-    fields = reader.mapping(root, "the front matter", tuple(FIELDS))
-    if fields is None:
+    declared = {spec.name: spec for spec in fields}
+    fields_found = reader.mapping(root, "the front matter", (*FIELDS, *declared))
+    if fields_found is None:
         return None, reader.located()
     for key in REQUIRED:
-        if key not in fields:
+        if key not in fields_found:
             what = FIELDS[key].replace(" (required)", "")
             reader.error(start, f"missing required field {key!r}: {what}")
+    for spec in fields:
+        if spec.required and spec.name not in fields_found:
+            reader.error(
+                start,
+                f"missing required field {spec.name!r}: {spec.description}"
+                " (declared in docgen.toml)",
+            )
+    extra: list[ProjectField] = []
+    for spec in fields:
+        if spec.name not in fields_found:
+            continue
+        key_node, value_node = fields_found[spec.name]
+        if is_null(value_node):
+            if spec.required and id(value_node) not in reader.reported:
+                reader.error(key_node, f"{spec.name} must not be empty")
+            continue
+        item = reader.project_field(spec, key_node, value_node)
+        if item is not None:
+            extra.append(item)
 
     def get(key: str, read: Callable[[Node, str], Any]) -> Any:
-        return reader.optional(fields, key, key, read)
+        return reader.optional(fields_found, key, key, read)
 
     title = get("title", reader.localized)
     author = get("author", lambda node, _where: reader.author(node))
@@ -324,9 +372,14 @@ def parse_front_matter(
         "contact": get("contact", reader.localized),
     }
     for key in REQUIRED:
-        value = fields[key][1] if key in fields else None
+        value = fields_found[key][1] if key in fields_found else None
         if is_null(value) and id(value) not in reader.reported:
-            reader.error(fields[key][0], f"{key} must not be empty")
+            reader.error(fields_found[key][0], f"{key} must not be empty")
     if reader.problems or title is None or author is None or date is None or lang is None:
         return None, reader.located()
-    return Metadata(title=title, author=author, date=date, lang=lang, **meta_fields), []
+    return (
+        Metadata(
+            title=title, author=author, date=date, lang=lang, extra=tuple(extra), **meta_fields
+        ),
+        [],
+    )

@@ -16,9 +16,14 @@ from .resources import image_problems, readable_roots
 
 
 def load_with_warnings(
-    path: Path, lang: str | None = None, project: Project | None = None
+    path: Path,
+    lang: str | None = None,
+    project: Project | None = None,
+    missing_images: str = "warning",
 ) -> tuple[Document, list[Problem]]:
-    """Load, apply typography, and run the model checks (images, accessibility).
+    """Load, apply typography, and run the model checks (images, accessibility);
+    ``missing_images``: the severity of an image not found or not loaded (``api.prepare``
+    makes it an error unless ``--draft``).
 
     Raises ``DocgenError`` with every error; returns the warnings.
     """
@@ -28,7 +33,8 @@ def load_with_warnings(
     roots = readable_roots(project, path.parent)
     doc, warnings = source.load(path, lang, roots=roots)
     found = warnings + missing_alt_text(doc)
-    found += image_problems(doc, project, lambda p: source.read_text(p, roots=roots))
+    read = lambda p: source.read_text(p, roots=roots)  # noqa: E731 - the loader's own read
+    found += image_problems(doc, project, read, missing_images)
     errors = [p for p in found if p.severity == "error"]
     if errors:
         raise DocgenError(errors)

@@ -339,9 +339,39 @@ class TimelineEntry:
     pos: Pos = NOWHERE
 
 
+FieldValue = str | Localized | _dt.date | tuple[str, ...]
+"""A project field's value, by its declared type: text, localized, date, list."""
+
+
+@dataclass(frozen=True)
+class ProjectField:
+    """A field the project declares in ``docgen.toml`` (``[fields.NAME]``), as given in an
+    article's front matter. The declaration's ``label`` and ``show`` travel with the value
+    so that editions can print it without reading the project again."""
+
+    name: str
+    value: FieldValue
+    label: Localized
+    show: bool = False
+    pos: Pos = NOWHERE
+
+    def text(self, lang: str, fallback: str | None = None) -> str:
+        """The value as one line of text in ``lang`` (a date stays ISO here; editions
+        format it in the reader's language)."""
+        value = self.value
+        if isinstance(value, Localized):
+            return value.text(lang, fallback)
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, tuple):
+            return ", ".join(value)
+        return value
+
+
 @dataclass(frozen=True)
 class Metadata:
-    """The front matter, typed. Optional fields are None or empty."""
+    """The front matter, typed. Optional fields are None or empty; ``extra`` holds the
+    project's own fields (``docgen.toml``'s ``[fields.NAME]``) in declaration order."""
 
     title: Localized
     author: Author
@@ -355,6 +385,12 @@ class Metadata:
     key_points: tuple[Localized, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     contact: Localized | None = None
+    extra: tuple[ProjectField, ...] = ()
+
+    @property
+    def fields(self) -> dict[str, FieldValue]:
+        """The project fields by name, for templates: ``meta.fields.dossier``."""
+        return {item.name: item.value for item in self.extra}
 
     def localized_fields(self) -> Iterator[tuple[str, Localized]]:
         """Every localized text with its field name (``key_points[2]``), in source order:
@@ -375,6 +411,9 @@ class Metadata:
             yield f"timeline[{index}].text", entry.text
         if self.contact is not None:
             yield "contact", self.contact
+        for item in self.extra:
+            if isinstance(item.value, Localized):
+                yield item.name, item.value
 
 
 # --------------------------------------------------------------------------- document

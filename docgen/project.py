@@ -7,6 +7,7 @@ Every path a build may read from is derived here, so the resource policy has one
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, Problem
+from .fields import FieldSpec, read_declarations
 from .signing.signer import SigningConfig, config_from_table
 
 CONFIG_NAME = "docgen.toml"
@@ -45,6 +47,8 @@ class Project:
     theme_file: str = "_brand.yml"
     signing: SigningConfig | None = None
     """The ``[signing]`` table: sign every PDF and the manifest (``docgen build``)."""
+    fields: tuple[FieldSpec, ...] = ()
+    """The ``[fields.NAME]`` tables: the project's own front-matter fields."""
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -112,9 +116,10 @@ _SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-TABLES = ("signing", "packs", "classification")
+TABLES = ("signing", "packs", "classification", "fields")
 """Tables of ``docgen.toml`` besides ``[docgen]``: ``[signing]`` (docs/signing.md),
-``[packs.NAME]`` and ``[classification]`` (docs/binder.md, read by ``docgen.binder.config``)."""
+``[packs.NAME]`` and ``[classification]`` (docs/binder.md, read by ``docgen.binder.config``),
+``[fields.NAME]`` (docs/source-format.md, read by ``docgen.fields``)."""
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -137,6 +142,7 @@ def _read_config(path: Path) -> dict[str, Any]:
         settings.pop(table, None)
         if isinstance(data.get(table), dict):
             settings[table] = data[table]
+    settings["fields_spec"] = _declarations(path, text, data.get("fields", {}))[0]
     return settings
 
 
@@ -165,7 +171,36 @@ def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem
         if not check(value):
             problem(key, f"{key} must be {expected}, not {value!r}")
     _check_lists(settings, problem)
+    if "fields" in data:
+        problems += _declarations(path, text, data["fields"])[1]
     return problems
+
+
+def _declarations(path: Path, text: str, table: Any) -> tuple[tuple[FieldSpec, ...], list[Problem]]:
+    from .frontmatter import FIELDS
+
+    return read_declarations(table, path, text, tuple(FIELDS))
+
+
+def declared_fields(start: Path) -> tuple[FieldSpec, ...]:
+    """The fields declared by the project holding ``start`` (an article's folder): every
+    loader of an article sees its project's fields, whoever calls it."""
+    root = find_root(start.resolve())
+    if root is None:
+        return ()
+    path = root / CONFIG_NAME
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return _declared(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _declared(path: Path, _mtime: int, _size: int) -> tuple[FieldSpec, ...]:
+    """The declarations of ``path`` (cached while the file is unchanged)."""
+    specs: tuple[FieldSpec, ...] = _read_config(path).get("fields_spec", ())
+    return specs
 
 
 def _check_lists(settings: dict[str, Any], problem: Callable[[str, str], None]) -> None:
@@ -226,4 +261,5 @@ def _project(root: Path, config_path: Path | None, settings: dict[str, Any]) -> 
             if "signing" in settings and config_path is not None
             else None
         ),
+        fields=settings.get("fields_spec", ()),
     )

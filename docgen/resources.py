@@ -66,9 +66,13 @@ def resolve_local(src: str, base: Path, project: Project) -> Path | None:
 
 
 def image_problems(
-    doc: Document, project: Project, read: Callable[[Path], str] | None = None
+    doc: Document,
+    project: Project,
+    read: Callable[[Path], str] | None = None,
+    missing: str = "warning",
 ) -> list[Problem]:
-    """Errors for images that break the policy; warnings for images that are missing.
+    """Errors for images that break the policy; for images that are missing or not
+    loaded, problems of severity ``missing`` (a build makes them errors unless ``--draft``).
 
     ``read`` gives the source's text to locate each image's column (the loader passes its
     own, so the file is not read again)."""
@@ -88,25 +92,28 @@ def image_problems(
                     Problem(
                         where,
                         f"remote image {src!r} not loaded (allow_remote_resources is off)",
-                        "warning",
+                        missing,
                     )
                 )
             continue
         if scheme not in ("", "file"):
             problems.append(Problem(where, f"image {src!r}: scheme {scheme!r} not allowed"))
             continue
-        problems.extend(_local_image(src, base, project, where))
+        problems.extend(_local_image(src, base, project, where, missing))
     return problems
 
 
-def _local_image(src: str, base: Path, project: Project, where: Location) -> list[Problem]:
+def _local_image(
+    src: str, base: Path, project: Project, where: Location, missing: str = "warning"
+) -> list[Problem]:
     raw = Path(unquote(urlsplit(src).path))
     real, reason = check_file(
         raw if raw.is_absolute() else base / raw, readable_roots(project, base)
     )
     if real is None:
         if reason == NOT_FOUND:
-            return [Problem(where, f"image {src!r} not found; it will be left out", "warning")]
+            left_out = "; it will be left out" if missing == "warning" else ""
+            return [Problem(where, f"image {src!r} not found{left_out}", missing)]
         if reason == OUTSIDE:
             reason += "; it cannot be used"
         return [Problem(where, f"image {src!r} is {reason}")]

@@ -6,7 +6,9 @@ overwrites a file: running it in an existing project is an error, not a reset.
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +121,7 @@ A paragraph with *emphasis*, **bold** and a note[^1].
 [^1]: The text of the note.
 """
 
-GITIGNORE = "/output/\n/.docgen/\n"
+GITIGNORE = "/output/\n/.docgen/\n/translations/\n"
 
 
 def init(folder: Path) -> list[Path]:
@@ -207,3 +209,19 @@ def eject(project: Project, name: str, force: bool = False) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(file, target)
     return targets
+
+
+def docgen_command() -> str:
+    """How to run this docgen again, for the next steps ``init`` prints: ``docgen`` when
+    that name on the PATH is this program, else the running program's own path (a
+    virtual environment's ``.venv/bin/docgen`` not activated), or ``python -m docgen``."""
+    argv0 = Path(sys.argv[0])
+    if argv0.suffix == ".py" or argv0.name == "-m":
+        return f"{shlex.quote(sys.executable)} -m docgen"
+    running = shutil.which(str(argv0)) if argv0.parent == Path() else str(argv0)
+    on_path = shutil.which("docgen")
+    if running and on_path and Path(on_path).absolute() == Path(running).absolute():
+        return "docgen"
+    if running and Path(running).is_file():
+        return shlex.quote(str(Path(running).absolute()))
+    return f"{shlex.quote(sys.executable)} -m docgen"

@@ -18,8 +18,10 @@ from typing import TypeVar, cast
 
 from .errors import DocgenError, Location, Problem, SourceError
 from .frontmatter import LANG_CODE, parse_front_matter
+from .language_images import language_images
 from .markdown import parse_body
 from .model import Document, Metadata, Pos
+from .project import declared_fields
 from .resources import OUTSIDE, check_file
 from .safeio import FileRefused, read_regular_file
 
@@ -214,10 +216,15 @@ def discover(folder: Path) -> list[Path]:
 
 
 def load_metadata(path: Path, roots: tuple[Path, ...] | None = None) -> tuple[SourceText, Metadata]:
-    """Read and validate the front matter only (``roots``: as for ``read_text``)."""
+    """Read and validate the front matter only (``roots``: as for ``read_text``), with the
+    fields declared by the project holding the article."""
     source = split(path, read_text(path, roots=roots))
     meta, problems = parse_front_matter(
-        source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
+        source.front_matter,
+        path,
+        source.front_matter_line - 1,
+        Pos(1, 1),
+        declared_fields(path.parent),
     )
     if problems or meta is None:
         raise SourceError(problems)
@@ -283,6 +290,7 @@ def _load(
         body_path=body_path,
         translations=tuple(sorted(available)),
     )
+    doc = language_images(doc)  # chart.en.png for the English outputs, where it exists
     return doc, [p for p in parsed.problems if p.severity != "error"]
 
 

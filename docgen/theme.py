@@ -9,8 +9,10 @@ never inject markup into a template. Without ``_brand.yml`` the built-in look ap
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,8 @@ class Theme:
     logo: Path | None = None
     organization: str = ""
     source: Path | None = field(default=None, compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """What the theme asks that the outputs cannot honour fully (a font without files)."""
 
     @property
     def word_body_font(self) -> str:
@@ -155,6 +159,11 @@ def read_brand(path: Path, roots: tuple[Path, ...] | None = None) -> Theme:
     if brand.typography is not None:
         values.update(_families(path, text, brand.typography, problems))
         values["fonts"] = _font_files(path, text, brand.typography, problems, roots)
+        unfiled = _families_without_files(path, text, values)
+        if unfiled:  # said better there than "only 'source: file' fonts"
+            named = tuple(f"font {values[key]!r}: only" for key in _SECTIONS if key in values)
+            problems[:] = [p for p in problems if not p.message.startswith(named)]
+        problems += unfiled
     logo = _logo(path, brand)
     if logo is not None:
         real, reason = check_file(logo, roots)
@@ -167,7 +176,30 @@ def read_brand(path: Path, roots: tuple[Path, ...] | None = None) -> Theme:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise TemplateError(errors)
-    return replace(DEFAULT, source=path, **values)
+    warnings = tuple(p for p in problems if p.severity != "error")
+    return replace(DEFAULT, source=path, warnings=warnings, **values)
+
+
+_SECTIONS = {"body_font": "base", "heading_font": "headings", "mono_font": "monospace"}
+
+
+def _families_without_files(path: Path, text: str, values: dict[str, Any]) -> list[Problem]:
+    """A warning for each family the theme uses but brings no font file for: the PDF would
+    fall back to another face without a word (Word uses the name, if installed)."""
+    bundled = {getattr(DEFAULT, key) for key in _SECTIONS}
+    with_files = {font.family for font in values.get("fonts", ())}
+    problems = []
+    for key, section in _SECTIONS.items():
+        family = values.get(key)
+        if family is None or family in bundled or family in with_files:
+            continue
+        message = (
+            f"font family {family!r} has no font files (typography.fonts, source: file):"
+            " the PDF uses a fallback face unless the font is installed where docgen runs"
+        )
+        where = _location(path, text, ["typography", section])
+        problems.append(Problem(where, message, "warning"))
+    return problems
 
 
 def _colors(path: Path, text: str, color: Any, problems: list[Problem]) -> dict[str, str]:
@@ -189,8 +221,13 @@ def _colors(path: Path, text: str, color: Any, problems: list[Problem]) -> dict[
         if _COLOR.fullmatch(value) or value.lower() in _NAMED:
             found[key] = value
         else:
+            close = difflib.get_close_matches(value.lower(), _NAMED, n=1, cutoff=0.6)
             names = ", ".join(sorted(_NAMED))
             message = f"color {value!r} is not #rgb, #rrggbb or one of {names}"
+            if close:
+                message = (
+                    f"color {value!r} is not a colour docgen knows; did you mean {close[0]!r}?"
+                )
             problems.append(_at(path, text, ["color", _BRAND_KEYS.get(key, key)], message))
     return found
 
@@ -271,6 +308,9 @@ def _logo(path: Path, brand: Any) -> Path | None:
         location = getattr(resource, "path", resource)
         root = getattr(location, "root", location)
         return path.parent / str(root)
+    location = getattr(logo, "path", None)  # ``logo: file.png``: one resource, no sizes
+    if location is not None:
+        return path.parent / str(getattr(location, "root", location))
     return None
 
 
@@ -306,15 +346,54 @@ def _brand_problems(path: Path, text: str, exc: Exception) -> list[Problem]:
         problems = []
         for error in errors():
             keys = [str(k) for k in error.get("loc", ()) if not isinstance(k, int)]
-            problems.append(
-                _at(path, text, keys, f"{'.'.join(keys)}: {error.get('msg', 'invalid')}")
-            )
+            message = f"{'.'.join(keys)}: {error.get('msg', 'invalid')}"
+            if error.get("type") == "extra_forbidden" and keys:
+                message = f"unknown key {'.'.join(keys)!r}" + _did_you_mean(
+                    keys[-1], _known_keys(keys[:-1])
+                )
+            problems.append(_at(path, text, keys, message))
         if problems:
             return problems
     mark = getattr(exc, "problem_mark", None)
     if mark is not None:
         return [Problem(Location(path, mark.line + 1, mark.column + 1), _yaml_message(exc))]
     return [Problem(Location(path), f"invalid brand file: {exc}")]
+
+
+def _did_you_mean(given: str, known: Iterable[str]) -> str:
+    """``; did you mean 'color'?``, or the keys known there, or nothing."""
+    known = list(known)
+    close = difflib.get_close_matches(given.lower(), known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; known: {', '.join(known)}" if known else ""
+
+
+def _known_keys(parents: list[str]) -> list[str]:
+    """The keys brand.yml allows under ``parents`` (``["color"]``: primary, secondary…),
+    read from brand-yml's own models so the list follows its version."""
+    import typing
+
+    from brand_yml import Brand
+    from pydantic import BaseModel
+
+    model: Any = Brand
+    for key in parents:
+        fields = getattr(model, "model_fields", {})
+        info = fields.get(key) or next((f for f in fields.values() if f.alias == key), None)
+        if info is None:
+            return []
+        candidates = [info.annotation, *typing.get_args(info.annotation)]
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if model is None:
+            return []
+    return [
+        info.alias or name
+        for name, info in getattr(model, "model_fields", {}).items()
+        if name != "path"
+    ]
 
 
 def _yaml_message(exc: Exception) -> str:

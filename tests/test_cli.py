@@ -136,8 +136,8 @@ def test_translation_workflow_from_the_command_line(
     assert run("i18n", "accept", "maroc-kazakhstan")[0] == 0
     assert run("check")[0] == 0
     code, out = run("i18n", "export", "maroc-kazakhstan", "--format", "po")
-    assert code == 0 and "wrote maroc-kazakhstan.en.po" in out
-    po_file = tmp_path / "maroc-kazakhstan.en.po"
+    assert code == 0 and "wrote translations/maroc-kazakhstan.en.po" in out
+    po_file = tmp_path / "translations" / "maroc-kazakhstan.en.po"
     text = po_file.read_text(encoding="utf-8")
     assert 'msgctxt "contact"' in text
     po_file.write_text(

@@ -83,6 +83,9 @@ def test_no_network_request_is_made(project: Path, server: tuple[str, list[str]]
         f'<link rel="stylesheet" href="{url}/x.css">\n\n[lien]({url}/page)\n',
     )
     code, out = run("build", "-q")
+    assert code == 2, out  # an image not loaded stops a build…
+    assert "error: remote image" in out and "not loaded" in out
+    code, out = run("build", "-q", "--draft")  # …and lets a draft through, marked
     assert code == 0, out
     assert hits == []
     assert "remote image" in out and "not loaded" in out

@@ -139,6 +139,8 @@ def test_image_problems_carry_their_column(project: Path, secret: Path) -> None:
     body = "Texte.\n\nVoir ![a](missing.png) et ![a](missing.png)\n"
     (project / "source" / "a.md").write_text(MINIMAL_FRONT + body, encoding="utf-8")
     result = CliRunner().invoke(main, ["check"])
-    assert result.exit_code == 0, result.output
-    assert "source/a.md:9:11: warning: image 'missing.png' not found" in result.output
-    assert "source/a.md:9:32: warning: image 'missing.png' not found" in result.output
+    assert result.exit_code == 2, (
+        result.output
+    )  # a missing image stops a build (docs/source-format.md)
+    assert "source/a.md:9:11: error: image 'missing.png' not found" in result.output
+    assert "source/a.md:9:32: error: image 'missing.png' not found" in result.output

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..labels import format_long_date, format_partial_date, label, labels_for
 from ..model import Block, Document, Footnote, Localized, Section
-from .common import Properties, direction
+from .common import Properties, custom_properties, direction, shown_fields
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Cover:
     date: str
     date_iso: str
     marking: str
+    fields: tuple[tuple[str, str], ...] = ()
+    """(label, text) of the project fields declared with ``show = true``."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def article_edition(doc: Document, product: str, draft: bool = False) -> Article
             date=date,
             date_iso=meta.date.isoformat(),
             marking=marking,
+            fields=shown_fields(meta, lang, doc.source_lang),
         ),
         summary=text(meta.summary),
         key_points=tuple(text(point) for point in meta.key_points),
@@ -130,6 +133,7 @@ def article_edition(doc: Document, product: str, draft: bool = False) -> Article
             comments=text(meta.summary),
             identifier=doc.stem,
             date=meta.date,
+            custom=custom_properties(meta, lang, doc.source_lang),
         ),
         draft=draft,
     )

@@ -13,7 +13,7 @@ from ..errors import Location, Problem, SourceError
 from ..labels import format_long_date, format_partial_date, label
 from ..model import NOWHERE, Document, Localized, Pos
 from ..project import Project
-from .common import Properties, direction
+from .common import Properties, custom_properties, direction, field_text
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,17 @@ def build_rows(doc: Document, langs: tuple[str, str], draft: bool = False) -> li
                 parts.append(part.get(lang) or label("missing", lang))
         author_texts.append(", ".join(parts))
     rows.append(Row("author", "author", fixed(author_texts)))
+    for item in meta.extra:
+        if not item.show:
+            continue
+        loc = item.value if isinstance(item.value, Localized) else None
+        field_cells = tuple(
+            Cell(c.lang, c.text, c.missing, item.label.text(c.lang))
+            for c in (
+                cells(loc) if loc is not None else fixed([field_text(item, lang) for lang in langs])
+            )
+        )
+        rows.append(Row(item.name, "field", field_cells, pos=item.pos))
     rows.append(Row("date", "date", fixed([format_long_date(meta.date, lang) for lang in langs])))
     if meta.summary:
         rows.append(
@@ -220,5 +231,6 @@ def sheet_edition(
             comments="",
             identifier=doc.stem,
             date=meta.date,
+            custom=custom_properties(meta, langs[0], doc.source_lang),
         ),
     )

@@ -94,7 +94,7 @@ def _dask(address: str) -> Iterator[Executor]:
         from distributed import Client
     except ImportError:
         raise ConfigError.at(
-            _where(), "--scheduler needs Dask: pip install 'docgen[dask]'"
+            _where(), "--scheduler needs Dask: pip install 'docgen-briefing[dask]'"
         ) from None
     try:
         client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]

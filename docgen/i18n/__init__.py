@@ -21,6 +21,7 @@ from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
 from ..model import Pos
 from ..output import atomic_path
+from ..project import declared_fields
 from ..source import split, translation_of
 from . import po, xliff
 from .record import (
@@ -69,6 +70,8 @@ class ImportReport:
     written: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    """Why each skipped unit was left out, in the order of ``skipped``."""
     placeholders: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
@@ -95,7 +98,7 @@ def export(path: Path, fmt: str, lang: str | None = None) -> str:
         raise DocgenError.at(path, f"{article.lang!r}: not a language code")
     items = entries(article, read_record(path), lang)
     write = xliff.write if fmt == "xliff" else po.write
-    return write(path.name, article.lang, lang, items)
+    return write(path.name, article.lang, lang, items, article.date)
 
 
 def target_language(path: Path) -> str:
@@ -152,6 +155,7 @@ def import_file(
     body: dict[str, str] = {}
     accepted: Record = {}
     skipped: list[str] = []
+    reasons: list[str] = []
     for item in exchange.units:
         where = Location(file, item.line)
         unit = known.get(item.id)
@@ -164,6 +168,7 @@ def import_file(
             problems.append(Problem(where, _changed(unit, art.lang, exported)))
         if not item.done:
             skipped.append(item.id)
+            reasons.append("still marked for review" if item.target.strip() else "not translated")
             continue
         (body if unit.span else fields)[item.id] = item.target.strip()
         accepted[item.id] = {lang: exported}
@@ -182,23 +187,28 @@ def import_file(
                 for ident, why in broken.items()
             ]
         )
-    files: list[Path] = []
-    if edit.text is not None:
-        files.append(write_text(edit.path, edit.text))
-    if front is not None:
-        files.append(write_text(path, front))
-    if accepted:
-        files.append(merge_accepted(read_article(path), accepted))
+    # the files whose bytes changed: only they are "updated"
+    files = [write_text(p, t) for p, t in ((edit.path, edit.text), (path, front)) if t is not None]
+    files += _merge(path, accepted) if accepted else []
     return ImportReport(
         article=path,
         lang=lang,
         written=(*written, *edit.written),
         accepted=tuple(accepted),
         skipped=tuple(skipped),
+        reasons=tuple(reasons),
         placeholders=tuple(edit.placeholders),
         files=tuple(files),
         warnings=tuple(Problem(p.location, p.message, "warning") for p in problems),
     )
+
+
+def _merge(path: Path, accepted: Record) -> list[Path]:
+    """Record ``accepted``; the record file, if its bytes changed (else "updated" lies)."""
+    record = record_path(path)
+    before = record.read_bytes() if record.exists() else None
+    merge_accepted(read_article(path), accepted)
+    return [record] if record.read_bytes() != before else []
 
 
 def _changed(unit: Unit, lang: str, exported: str) -> str:
@@ -276,7 +286,11 @@ def _check_front_matter(path: Path, text: str) -> None:
     """Refuse to write a front matter that would no longer load (a safety net)."""
     source = split(path, text)
     _, problems = parse_front_matter(
-        source.front_matter, path, source.front_matter_line - 1, Pos(1, 1)
+        source.front_matter,
+        path,
+        source.front_matter_line - 1,
+        Pos(1, 1),
+        declared_fields(path.parent),
     )
     if problems:
         raise DocgenError(problems)
@@ -285,10 +299,13 @@ def _check_front_matter(path: Path, text: str) -> None:
 def write_text(path: Path, text: str) -> Path:
     """Write atomically, keeping the byte-order mark and CRLF line ends the file had."""
     bom = crlf = False
+    raw = None
     if path.exists():
         raw = path.read_bytes()
         bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
     data = ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
+    if raw == data.encode("utf-8"):
+        return path  # unchanged: left untouched
     with atomic_path(path) as temp:
         temp.write_bytes(data.encode("utf-8"))
     return path

@@ -3,12 +3,13 @@
 ``msgctxt`` carries the unit id (two units may share a text), ``msgid`` the source text,
 ``msgstr`` the translation. The fingerprint travels as an extracted comment (``#.``), which
 tools show and never edit; a stale translation is flagged ``fuzzy``, which is how gettext
-says "translated once, to be reviewed". No dates in the header, so that two exports of the
-same article are identical.
+says "translated once, to be reviewed". The header's dates are the article's, so that two
+exports of the same article are identical.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -24,15 +25,24 @@ _ARTICLE_LINE = re.compile(r'^"X-Docgen-Article:', re.MULTILINE)
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-def write(original: str, source_lang: str, lang: str, items: list[Entry]) -> str:
-    """The PO file for ``items``: one entry per unit, in document order."""
+def write(
+    original: str, source_lang: str, lang: str, items: list[Entry], date: dt.date | None = None
+) -> str:
+    """The PO file for ``items``: one entry per unit, in document order. The header is
+    complete (tools such as msgfmt and Poedit expect every field); its dates are the
+    article's ``date``, never the clock's, so two exports of one article are identical."""
     po = polib.POFile(wrapwidth=78)
+    stamp = f"{date.isoformat()} 00:00+0000" if date else "YEAR-MO-DA HO:MI+ZONE"
     po.header = (
         f"Translation of {original} from {source_lang!r} into {lang!r}, exported by docgen.\n"
         "Keep msgctxt and the '#. fingerprint' comments; unflag 'fuzzy' once reviewed."
     )
     po.metadata = {
         "Project-Id-Version": Path(original).stem,
+        "POT-Creation-Date": stamp,
+        "PO-Revision-Date": stamp,
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": f"{_language_name(lang)} <LL@li.org>",
         "Language": lang,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -54,6 +64,16 @@ def write(original: str, source_lang: str, lang: str, items: list[Entry]) -> str
             )
         )
     return str(po)
+
+
+def _language_name(code: str) -> str:
+    """``English`` for ``en``: the team named in the header, as gettext tools write it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(code.replace("-", "_")).get_display_name("en"))
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def read(path: Path) -> Exchange:

@@ -9,6 +9,7 @@ stale. One line per unit keeps the file small, diff-friendly and reviewable in g
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -63,6 +64,8 @@ class Article:
     body: Body
     body_line: int
     translations: dict[str, Translation]
+    date: dt.date | None = None
+    """The article's date: exports stamp it, never the clock."""
 
     @property
     def units(self) -> list[Unit]:
@@ -104,7 +107,7 @@ def read_article(path: Path, roots: tuple[Path, ...] | None = None) -> Article:
         theirs = body_units(other.body, other.footnotes, read_text(other.body_path, roots=roots), 1)
         bad, problems = compare_bodies(path, body, other.body_path, theirs)
         translations[lang] = Translation(lang, other.body_path, theirs, bad, problems)
-    return Article(path, doc.meta.lang, fields, body, source.body_line, translations)
+    return Article(path, doc.meta.lang, fields, body, source.body_line, translations, doc.meta.date)
 
 
 def compare_bodies(
@@ -191,12 +194,27 @@ def structure_problems(article: Article, severity: str = "error") -> list[Proble
 
 
 def stale_units(
-    path: Path, severity: str = "warning", roots: tuple[Path, ...] | None = None
+    path: Path,
+    severity: str = "warning",
+    roots: tuple[Path, ...] | None = None,
+    incomplete: str | None = None,
+    building: tuple[str, ...] | None = None,
 ) -> list[Problem]:
     """One problem per stale translation, at the source text, plus translation files whose
-    structure doesn't pair with the source. No record file: nothing is tracked yet."""
+    structure doesn't pair with the source: an incomplete translation, of severity
+    ``incomplete`` (default ``severity``) when its language is among ``building`` (default:
+    every language), else ``severity``. No record file: nothing is tracked yet."""
     article = read_article(path, roots)
-    problems = structure_problems(article, severity)
+    problems = [
+        dataclasses.replace(
+            problem,
+            severity=(incomplete or severity)
+            if building is None or translation.lang in building
+            else severity,
+        )
+        for translation in article.translations.values()
+        for problem in translation.problems
+    ]
     record = read_record(path)
     if record is None:
         return problems
@@ -213,18 +231,50 @@ def stale_units(
     return problems
 
 
-def accept(path: Path) -> Path:
-    """Record every current translation as accepted for the current source texts."""
+def accept(path: Path, units: tuple[str, ...] = (), lines: tuple[int, ...] = ()) -> Path:
+    """Record the current translations as accepted for the current source texts: every
+    one, or only the units named by id (``units``) or by their line in the source
+    (``lines``) — a reviewer accepts what was reviewed, the rest stays as it was."""
     article = read_article(path)
     problems = structure_problems(article)
     if problems:
         raise DocgenError(problems)
-    record: Record = {}
+    chosen = _chosen_units(article, units, lines) if units or lines else None
+    record: Record = (read_record(path) or {}) if chosen is not None else {}
     for unit in article.units:
+        if chosen is not None and unit.id not in chosen:
+            continue
         for lang in article.languages():
             if article.target(unit, lang) is not None:
                 record.setdefault(unit.id, {})[lang] = unit.fingerprint
     return write_record(article, record)
+
+
+def _chosen_units(article: Article, units: tuple[str, ...], lines: tuple[int, ...]) -> set[str]:
+    """The ids of the units named by id or source line; an unknown one is an error."""
+    import difflib
+
+    known = [unit.id for unit in article.units]
+    by_line = {unit.line: unit.id for unit in reversed(article.units)}
+    chosen: set[str] = set()
+    problems: list[Problem] = []
+    for ident in units:
+        if ident in known:
+            chosen.add(ident)
+            continue
+        close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problems.append(Problem(Location(article.path), f"no unit {ident!r}{hint}"))
+    for line in lines:
+        if line in by_line:
+            chosen.add(by_line[line])
+        else:
+            problems.append(
+                Problem(Location(article.path, line), "no translation unit starts here")
+            )
+    if problems:
+        raise DocgenError(problems)
+    return chosen
 
 
 def merge_accepted(article: Article, accepted: Record) -> Path:

@@ -8,6 +8,7 @@ kept, the tags dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -39,8 +40,11 @@ def describe(unit: Unit) -> str:
     return f"{unit.kind}, Markdown: {marks} (line {unit.line})"
 
 
-def write(original: str, source_lang: str, lang: str, items: list[Entry]) -> str:
-    """The XLIFF document for ``items``, pretty-printed UTF-8 text."""
+def write(
+    original: str, source_lang: str, lang: str, items: list[Entry], date: dt.date | None = None
+) -> str:
+    """The XLIFF document for ``items``, pretty-printed UTF-8 text (``date``: the PO
+    header's; XLIFF 1.2 has no place for it)."""
     # Tags stay unqualified and the namespace is declared on the root: the same XML as
     # qualified names, without ElementTree's process-wide prefix registry.
     root = ET.Element("xliff", {"version": "1.2", "xmlns": NS})
@@ -57,6 +61,8 @@ def write(original: str, source_lang: str, lang: str, items: list[Entry]) -> str
     for item in items:
         unit = item.unit
         attrs = {"id": unit.id, "resname": unit.id, _XML_SPACE: "preserve"}
+        if item.state == "current":  # accepted: tools count it done, not fuzzy
+            attrs["approved"] = "yes"
         element = ET.SubElement(body, "trans-unit", attrs)
         ET.SubElement(element, "source").text = unit.text
         target = ET.SubElement(element, "target", {"state": _STATES[item.state]})

@@ -27,7 +27,7 @@ def render(edition: Edition, options: RenderOptions) -> RenderResult:
             word, warnings = report_document(edition, options)
             name = product(edition.product).output_name(edition.lang, "docx")
         case SheetEdition():
-            word, warnings = sheet_document(edition, options), []
+            word, warnings = sheet_document(edition, options)
             name = product(edition.product).output_name("", "docx")
         case _:
             assert_never(edition)

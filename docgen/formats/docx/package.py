@@ -18,8 +18,11 @@ from typing import cast
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Inches
+from lxml import etree  # type: ignore[import-untyped]
 from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
 from ...editions.common import Properties
@@ -36,6 +39,14 @@ REFERENCE = "report/reference.docx"
 
 PROPERTY_LIMIT = 255
 """Word's limit on a core property (python-docx enforces it by raising)."""
+
+CUSTOM_URI = "/docProps/custom.xml"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+"""The format id Word gives every user-defined property."""
 
 
 def open_reference(path: Path) -> WordDocument:
@@ -108,6 +119,42 @@ def set_properties(word: WordDocument, props: Properties) -> None:
     core.created = stamp
     core.modified = stamp
     core.revision = 1
+    if props.custom:
+        set_custom_properties(word, props.custom)
+
+
+def set_custom_properties(word: WordDocument, values: tuple[tuple[str, str], ...]) -> None:
+    """The project's fields as Word custom properties (File > Properties > Custom), in
+    ``docProps/custom.xml``: python-docx has no API for that part, so it is written here,
+    with its relationship and content type. Properties the reference document already has
+    are kept, unless a field of the same name replaces them."""
+    package = word.part.package
+    existing = next(
+        (rel.target_part for rel in package.rels.values() if rel.reltype == CUSTOM_REL), None
+    )
+    root = None
+    if existing is not None:
+        try:
+            root = etree.fromstring(existing.blob)
+        except XMLSyntaxError:
+            root = None
+    if root is None or root.tag != f"{{{CUSTOM_NS}}}Properties":
+        root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    names = {name for name, _ in values}
+    for prop in list(root):
+        if prop.get("name") in names:
+            root.remove(prop)
+    for name, text in values:
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID, name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = clip(text)
+    for pid, prop in enumerate(root, start=2):  # ids from 2, unique, in order
+        prop.set("pid", str(pid))
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if existing is not None:
+        existing._blob = blob
+    else:
+        part = Part(PackURI(CUSTOM_URI), CUSTOM_TYPE, blob, package)
+        package.relate_to(part, CUSTOM_REL)
 
 
 def marking_line(marking: str, draft: bool, draft_label: str) -> str:

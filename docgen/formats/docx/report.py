@@ -205,6 +205,11 @@ class ReportWriter:
             if detail:
                 self.paragraph("Affiliation", detail)
         self.paragraph("Date", cover.date)
+        for name, text in cover.fields:  # the project's fields shown on the cover
+            line = self.paragraph("Affiliation")
+            lead = text_run(f"{name} ")
+            set_rpr(lead, "w:b")
+            line.extend([lead, text_run(text)])
 
     def logo(self, path: Path) -> None:
         """The theme's logo at the top of the cover, described by the organization's name."""

@@ -16,8 +16,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from ...editions.sheet import Row, SheetEdition
+from ...errors import Location, Problem
 from ...options import RenderOptions
 from ...theme import Theme
+from .images import ImageRefused, add_picture
 from .package import emptied_reference, marking_line, set_properties
 from .styles import set_language, word_language
 
@@ -78,11 +80,21 @@ def _label_row(
         _set_lang(_bold_run(para, text.upper(), 7.5, font, color), lang)
 
 
-_SANS_ROWS = ("title", "subtitle", "author", "date", "contact")
+LOGO_WIDTH = Mm(30)
+"""Widest the theme's logo is drawn on the sheet: it must leave the page to the rows."""
+
+_SANS_ROWS = ("title", "subtitle", "author", "field", "date", "contact")
 """Rows set in the heading font, as in the PDF sheet."""
 
 
-_SIZES = {"title": 14.0, "subtitle": 10.0, "timeline": 8.0, "author": 8.0, "date": 8.0}
+_SIZES = {
+    "title": 14.0,
+    "subtitle": 10.0,
+    "timeline": 8.0,
+    "author": 8.0,
+    "field": 8.0,
+    "date": 8.0,
+}
 """Point sizes by row kind; the rest is 8.5 pt, so the sheet stays on one page in Word too."""
 
 
@@ -131,8 +143,26 @@ def _marking(section: Any, edition: SheetEdition, palette: _Palette) -> None:
             _bold_run(para, text, 7.5, palette.heading_font, palette.marking)
 
 
-def sheet_document(edition: SheetEdition, options: RenderOptions) -> Any:
-    """The sheet as a two-column Word table on the reference document's styles."""
+def _logo(document: Any, edition: SheetEdition, options: RenderOptions) -> list[Problem]:
+    """The theme's logo above the table, at the end of the line, small as in the PDF."""
+    logo = options.theme.logo
+    if logo is None:
+        return []
+    para = document.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    para.paragraph_format.space_after = Pt(2)
+    alt = options.theme.organization or edition.doc.meta.author.name
+    try:
+        add_picture(para.add_run()._r, para, logo, alt=alt, title="", max_width=LOGO_WIDTH)
+    except ImageRefused as exc:
+        para._p.getparent().remove(para._p)
+        return [Problem(Location(logo), f"{exc}; the logo is left out", "warning")]
+    return []
+
+
+def sheet_document(edition: SheetEdition, options: RenderOptions) -> tuple[Any, list[Problem]]:
+    """The sheet as a two-column Word table on the reference document's styles, and the
+    warnings (a logo left out)."""
     document = emptied_reference(options)
     palette = _Palette.of(options.theme)
     section = document.sections[0]
@@ -140,6 +170,7 @@ def sheet_document(edition: SheetEdition, options: RenderOptions) -> Any:
         setattr(section, side, Mm(15))
     langs = edition.langs
     _marking(section, edition, palette)
+    warnings = _logo(document, edition, options)
     table = document.add_table(rows=0, cols=2)
     table.autofit = False
     _label_row(table, edition.kinds, langs, palette.accent, palette.heading_font)
@@ -156,4 +187,4 @@ def sheet_document(edition: SheetEdition, options: RenderOptions) -> Any:
         for cell in column.cells:
             cell.width = width // 2
     set_properties(document, edition.properties)
-    return document
+    return document, warnings

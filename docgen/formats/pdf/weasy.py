@@ -124,7 +124,7 @@ def pdf_bytes(
 ) -> tuple[bytes, list[Problem]]:
     """The PDF of a laid-out document; warnings, located at ``where`` (the article), for
     the resources the fetcher refused."""
-    options: dict[str, object] = {"pdf_tags": True}
+    options: dict[str, object] = {"pdf_tags": True, "custom_metadata": True}
     if variant:
         options["pdf_variant"] = variant
     data: bytes = document.write_pdf(**options)
