@@ -53,7 +53,7 @@ def test_init_then_build_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "summary.docx",
         "summary.pdf",
     ]
-    assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n/.docgen/\n"
+    assert (tmp_path / "pack" / ".gitignore").read_text() == "/output/\n/.docgen/\n/translations/\n"
     assert (tmp_path / "pack" / "source" / "example.i18n.yml").is_file()
     example = tmp_path / "pack" / "source" / "example.md"
     example.write_text(
