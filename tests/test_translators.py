@@ -3,6 +3,8 @@ skipped units named, exports in their own folder, "updated" only for changed fil
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
@@ -78,3 +80,121 @@ def test_import_names_skipped_units_and_updates_only_changed_files(project: Path
     assert "updated" in out and "a.i18n.yml" in out
     code, out = run("i18n", "import", "a.po")
     assert code == 0 and "updated" not in out
+
+
+# --------------------------------------------------------------------------- previous text
+
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_stale_units_carry_their_previous_source_text_in_po(project: Path) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    record = (project / "source" / "a.i18n.yml").read_text(encoding="utf-8")
+    assert "body.intro.p1: {en: " in record and ', source: "Un."}' in record
+    edit(project / "source" / "a.md", "Un.\n", "Un, revu.\n")
+    edit(project / "source" / "a.md", "fr: Résumé.", "fr: Résumé revu.")
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    po = {e.msgctxt: e for e in polib.pofile(str(project / "a.po"))}
+    assert po["body.intro.p1"].previous_msgid == "Un."
+    assert po["body.intro.p1"].msgid == "Un, revu." and "fuzzy" in po["body.intro.p1"].flags
+    assert po["summary"].previous_msgid == "Résumé."
+    assert po["body.intro.p2"].previous_msgid is None  # current
+    assert po["contact"].previous_msgid is None  # never translated
+    assert '#| msgid "Un."\n' in (project / "a.po").read_text(encoding="utf-8")
+
+
+def test_stale_units_carry_their_previous_source_text_in_xliff(project: Path) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    edit(project / "source" / "a.md", "Deux.\n", "Deux & <trois>.\n")
+    assert run("i18n", "export", "a", "-o", "a.xlf")[0] == 0
+    root = ET.parse(project / "a.xlf").getroot()
+    units = {u.get("id"): u for u in root.iter(f"{XLIFF}trans-unit")}
+    alts = [u.findall(f"{XLIFF}alt-trans") for u in units.values()]
+    assert sum(map(len, alts)) == 1
+    stale = units["body.intro.p2"]
+    alt = stale.find(f"{XLIFF}alt-trans")
+    assert alt is not None and alt.get("alttranstype") == "previous-version"
+    assert alt.findtext(f"{XLIFF}source") == "Deux."
+    assert alt.findtext(f"{XLIFF}target") == "Two."
+    assert stale.findtext(f"{XLIFF}source") == "Deux & <trois>."
+    # the file still imports, the alt-trans's <source> and <target> are not the unit's
+    assert run("i18n", "import", "a.xlf", "--force")[0] == 0
+    assert (project / "source" / "a.en.md").read_text(encoding="utf-8") == "One.\n\nTwo.\n"
+
+
+def test_a_record_without_texts_still_reads_and_exports_no_previous_text(
+    project: Path,
+) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    path = project / "source" / "a.i18n.yml"
+    old = re.sub(r', source: "[^"]*"', "", path.read_text(encoding="utf-8"))
+    assert 'source: "' not in old
+    path.write_text(old, encoding="utf-8")
+    edit(project / "source" / "a.md", "Un.\n", "Un, revu.\n")
+    code, out = run("check", "source/a.md")
+    assert code != 0 and 'body.intro.p1: the "en" translation is stale' in out
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    entry = polib.pofile(str(project / "a.po")).find("body.intro.p1", by="msgctxt")
+    assert entry is not None and "fuzzy" in entry.flags and entry.previous_msgid is None
+
+
+def test_a_recorded_text_edited_by_hand_is_not_shown_as_the_previous_one(
+    project: Path,
+) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    edit(project / "source" / "a.i18n.yml", 'source: "Un."', 'source: "Autre chose."')
+    edit(project / "source" / "a.md", "Un.\n", "Un, revu.\n")
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    entry = polib.pofile(str(project / "a.po")).find("body.intro.p1", by="msgctxt")
+    assert entry is not None and "fuzzy" in entry.flags and entry.previous_msgid is None
+
+
+def test_import_records_the_text_each_language_was_translated_from(project: Path) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    edit(project / "source" / "a.md", "Un.\n", "Un, revu.\n")
+    assert run("i18n", "export", "a", "-f", "po", "-l", "de", "-o", "a.de.po")[0] == 0
+    po = polib.pofile(str(project / "a.de.po"))
+    entry = po.find("body.intro.p1", by="msgctxt")
+    assert entry is not None
+    entry.msgstr = "Eins, überarbeitet."
+    po.save()
+    code, out = run("i18n", "import", "a.de.po")
+    assert code == 0, out
+    line = next(
+        line
+        for line in (project / "source" / "a.i18n.yml").read_text(encoding="utf-8").splitlines()
+        if "body.intro.p1:" in line
+    )
+    assert line.endswith('source: {de: "Un, revu.", en: "Un."}}')
+    # English is still stale against "Un.", German current against "Un, revu."
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    english = polib.pofile(str(project / "a.po")).find("body.intro.p1", by="msgctxt")
+    assert english is not None and english.previous_msgid == "Un."
+    # accepting English too gives both languages one text again
+    assert run("i18n", "accept", "a")[0] == 0
+    text = (project / "source" / "a.i18n.yml").read_text(encoding="utf-8")
+    assert 'source: "Un, revu."}' in text and "source: {" not in text
+
+
+def test_a_forced_import_records_the_text_the_file_was_exported_for(project: Path) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    po = polib.pofile(str(project / "a.po"))
+    entry = po.find("body.intro.p1", by="msgctxt")
+    assert entry is not None
+    entry.msgstr = "One, again."
+    po.save()
+    edit(project / "source" / "a.md", "Un.\n", "Un, revu.\n")
+    assert run("i18n", "import", "a.po")[0] == 2
+    code, out = run("i18n", "import", "a.po", "--force")
+    assert code == 0, out
+    assert run("i18n", "export", "a", "-f", "po", "-o", "b.po")[0] == 0
+    again = polib.pofile(str(project / "b.po")).find("body.intro.p1", by="msgctxt")
+    assert again is not None and "fuzzy" in again.flags
+    assert (again.previous_msgid, again.msgstr) == ("Un.", "One, again.")
