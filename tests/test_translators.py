@@ -3,7 +3,11 @@ skipped units named, exports in their own folder, "updated" only for changed fil
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,10 +15,12 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from docgen import transaction
 from docgen.cli import main
 from docgen.i18n.record import read_record
 
 from .conftest import MINIMAL_FRONT
+from .test_transaction import hold_lock
 
 FRONT = MINIMAL_FRONT.replace(
     "lang: fr\n", "lang: fr\nsummary: {fr: Résumé., en: Summary.}\ncontact: {fr: Presse}\n"
@@ -198,3 +204,104 @@ def test_a_forced_import_records_the_text_the_file_was_exported_for(project: Pat
     again = polib.pofile(str(project / "b.po")).find("body.intro.p1", by="msgctxt")
     assert again is not None and "fuzzy" in again.flags
     assert (again.previous_msgid, again.msgstr) == ("Un.", "One, again.")
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+def three_file_import(project: Path) -> Path:
+    """A PO file whose import changes the front matter, ``a.en.md`` and the record."""
+    assert run("i18n", "export", "a", "-f", "po", "-o", "a.po")[0] == 0
+    po = polib.pofile(str(project / "a.po"))
+    for ident, text in (("contact", "Press"), ("body.intro.p1", "One, changed.")):
+        entry = po.find(ident, by="msgctxt")
+        assert entry is not None
+        entry.msgstr = text
+    po.save()
+    return project / "a.po"
+
+
+def sources(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "source").iterdir())}
+
+
+def test_an_import_that_fails_midway_leaves_every_file_as_it_was(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("i18n", "accept", "a")[0] == 0
+    file = three_file_import(project)
+    before = sources(project)
+    real = os.replace
+    calls: list[str] = []
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(os.fspath(dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, out = run("i18n", "import", str(file))
+    assert code == 2 and "No space left on device" in out
+    assert Path(calls[0]).parent == project / "source"  # one file was replaced first
+    assert sources(project) == before  # the first file put back, no temporary left
+    monkeypatch.setattr(os, "replace", real)
+    code, out = run("i18n", "import", str(file))
+    assert code == 0, out
+    assert out.count("updated") == 3
+    assert (project / "source" / "a.en.md").read_text(encoding="utf-8") == (
+        "One, changed.\n\nTwo.\n"
+    )
+
+
+def test_an_import_waits_for_another_writer_then_says_so(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = three_file_import(project)
+    before = sources(project)
+    monkeypatch.setattr(transaction, "LOCK_TIMEOUT", 0.3)
+    holder = hold_lock(project / "source", 30)
+    try:
+        code, out = run("i18n", "import", str(file))
+        assert code == 2
+        assert "source: error: another docgen is writing in source (waited 0.3 s" in out
+        code, out = run("i18n", "accept", "a")
+        assert code == 2 and "another docgen is writing in source" in out
+    finally:
+        holder.kill()
+        holder.wait()
+    assert sources(project) == before
+    assert run("i18n", "import", str(file))[0] == 0
+
+
+def test_two_imports_wait_for_the_writer_before_them_and_both_land(project: Path) -> None:
+    """An English and a German import started while another writer holds the folder: they
+    wait for it (nothing changes meanwhile), then each sees the other's work."""
+    (project / "source" / "a.de.md").write_text("Eins.\n\nZwei.\n", encoding="utf-8")
+    files = []
+    for lang, contact in (("en", "Press"), ("de", "Presse (de)")):
+        name = f"a.{lang}.po"
+        assert run("i18n", "export", "a", "-f", "po", "-l", lang, "-o", name)[0] == 0
+        po = polib.pofile(str(project / name))
+        entry = po.find("contact", by="msgctxt")
+        assert entry is not None
+        entry.msgstr = contact
+        po.save()
+        files.append(name)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    command = [sys.executable, "-m", "docgen", "i18n", "import"]
+    before = sources(project)
+    holder = hold_lock(project / "source", 120)
+    try:
+        runs = [subprocess.Popen([*command, name], cwd=project, env=env) for name in files]
+        time.sleep(3)
+        assert [process.poll() for process in runs] == [None, None]  # waiting
+        assert sources(project) == before
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [process.wait(timeout=120) for process in runs] == [0, 0]
+    front = (project / "source" / "a.md").read_text(encoding="utf-8")
+    assert "en: Press" in front and "de: Presse (de)" in front
+    record = read_record(project / "source" / "a.md") or {}
+    assert set(record["contact"]) == {"en", "de"}
