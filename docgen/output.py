@@ -38,10 +38,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        os.chmod(temp, _mode_for(target))
-        _fsync(temp)
+        os.chmod(temp, mode_for(target))
+        fsync_path(temp)
         os.replace(temp, target)
-        _fsync(target.parent)
+        fsync_path(target.parent)
     except OSError as exc:
         raise DocgenError.at(target, f"cannot write: {exc.strerror or exc}") from None
     finally:
@@ -49,7 +49,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             temp.unlink()
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file's (or a folder's) data to disk; where folders cannot be opened, skip."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -85,7 +85,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """The replaced file's permissions, or what a plain ``open()`` would give (``mkstemp``
     creates files readable by their owner only)."""
     try:

@@ -254,8 +254,9 @@ def test_the_record_file_is_one_line_per_unit(article: Path) -> None:
     lines = text.splitlines()
     units = read_article(article).units
     by_id = {u.id: u for u in units}
-    assert f"  body.s4.p2: {{en: {by_id['body.s4.p2'].fingerprint}}}" in lines
-    assert f"  key_points[3]: {{en: {by_id['key_points[3]'].fingerprint}}}" in lines
+    s4p2, point = by_id["body.s4.p2"], by_id["key_points[3]"]
+    assert f'  body.s4.p2: {{en: {s4p2.fingerprint}, source: "{s4p2.text}"}}' in lines
+    assert f'  key_points[3]: {{en: {point.fingerprint}, source: "{point.text}"}}' in lines
     assert sum(line.startswith("  ") for line in lines) == 41
     assert read_record(article) == {u.id: {"en": u.fingerprint} for u in units}
 

@@ -20,18 +20,19 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
 from ..model import Pos
-from ..output import atomic_path
 from ..project import declared_fields
 from ..source import split, translation_of
+from ..transaction import locked, write_all
 from . import po, xliff
 from .record import (
     Article,
     Record,
+    Sources,
     accept,
     entries,
     merge_accepted,
+    read_accepted,
     read_article,
-    read_record,
     record_path,
     stale_units,
 )
@@ -96,7 +97,10 @@ def export(path: Path, fmt: str, lang: str | None = None) -> str:
         raise DocgenError.at(path, f"{lang!r}: not a language to translate {path.name} into")
     if not is_language(article.lang):
         raise DocgenError.at(path, f"{article.lang!r}: not a language code")
-    items = entries(article, read_record(path), lang)
+    found = read_accepted(path)
+    items = entries(
+        article, found.fingerprints if found else None, lang, found.sources if found else None
+    )
     write = xliff.write if fmt == "xliff" else po.write
     return write(path.name, article.lang, lang, items, article.date)
 
@@ -130,9 +134,19 @@ def import_file(
     imported (a changed one stays stale) and reported as warnings. A translation that would
     change the structure of ``NAME.LANG.md`` is always refused. Nothing is written when the
     file is refused.
+
+    The files it changes (``NAME.LANG.md``, the front matter, ``NAME.i18n.yml``) are written
+    all or nothing (``transaction.write_all``), under the source folder's write lock held
+    from reading the article to the last write, so that two imports (two languages at
+    once) each see the other's work.
     """
     exchange = _read(file)
     path = article if article is not None else _find_article(exchange, file, source_dir)
+    with locked(path.parent):
+        return _import(exchange, file, path, force)
+
+
+def _import(exchange: xliff.Exchange, file: Path, path: Path, force: bool) -> ImportReport:
     art = read_article(path)
     lang = exchange.lang
     header = Location(file, exchange.line)
@@ -154,6 +168,7 @@ def import_file(
     fields: dict[str, str] = {}
     body: dict[str, str] = {}
     accepted: Record = {}
+    sources: Sources = {}
     skipped: list[str] = []
     reasons: list[str] = []
     for item in exchange.units:
@@ -172,6 +187,9 @@ def import_file(
             continue
         (body if unit.span else fields)[item.id] = item.target.strip()
         accepted[item.id] = {lang: exported}
+        text = unit.text if exported == unit.fingerprint else item.source
+        if fingerprint(text) == exported:  # the text the translation was made for
+            sources[item.id] = {lang: text}
     if problems and not force:
         raise DocgenError(problems)
     front, written = front_matter_edit(path, lang, art.lang, fields) if fields else (None, [])
@@ -187,9 +205,7 @@ def import_file(
                 for ident, why in broken.items()
             ]
         )
-    # the files whose bytes changed: only they are "updated"
-    files = [write_text(p, t) for p, t in ((edit.path, edit.text), (path, front)) if t is not None]
-    files += _merge(path, accepted) if accepted else []
+    files = _write(art, [(edit.path, edit.text), (path, front)], accepted, sources)
     return ImportReport(
         article=path,
         lang=lang,
@@ -203,12 +219,15 @@ def import_file(
     )
 
 
-def _merge(path: Path, accepted: Record) -> list[Path]:
-    """Record ``accepted``; the record file, if its bytes changed (else "updated" lies)."""
-    record = record_path(path)
-    before = record.read_bytes() if record.exists() else None
-    merge_accepted(read_article(path), accepted)
-    return [record] if record.read_bytes() != before else []
+def _write(
+    article: Article, texts: list[tuple[Path, str | None]], accepted: Record, sources: Sources
+) -> list[Path]:
+    """Write the new texts (None: unchanged) and the record of ``accepted``, all or
+    nothing; the files whose bytes changed (only they are written, and "updated")."""
+    if accepted:
+        texts.append((record_path(article.path), merge_accepted(article, accepted, sources)))
+    changes = {p: data for p, t in texts if t is not None and (data := encoded(p, t)) is not None}
+    return write_all(changes)
 
 
 def _changed(unit: Unit, lang: str, exported: str) -> str:
@@ -296,16 +315,13 @@ def _check_front_matter(path: Path, text: str) -> None:
         raise DocgenError(problems)
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Write atomically, keeping the byte-order mark and CRLF line ends the file had."""
+def encoded(path: Path, text: str) -> bytes | None:
+    """``text`` as the bytes to write to ``path``, keeping the byte-order mark and CRLF line
+    ends the file had; None when the file holds them already (it is left untouched)."""
     bom = crlf = False
     raw = None
     if path.exists():
         raw = path.read_bytes()
         bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
-    data = ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
-    if raw == data.encode("utf-8"):
-        return path  # unchanged: left untouched
-    with atomic_path(path) as temp:
-        temp.write_bytes(data.encode("utf-8"))
-    return path
+    data = (("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)).encode()
+    return None if raw == data else data

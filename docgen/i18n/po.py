@@ -4,7 +4,9 @@
 ``msgstr`` the translation. The fingerprint travels as an extracted comment (``#.``), which
 tools show and never edit; a stale translation is flagged ``fuzzy``, which is how gettext
 says "translated once, to be reviewed". The header's dates are the article's, so that two
-exports of the same article are identical.
+exports of the same article are identical. A stale unit carries the source text its
+translation was made for as ``#| msgid`` (when the record kept it), as ``msgmerge`` does:
+Poedit, Lokalize and Weblate show the translator what changed.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def write(
                 comment=f"fingerprint: {unit.fingerprint}\n{describe(unit)}",
                 occurrences=[(original, str(unit.line))],
                 flags=["fuzzy"] if item.state == "stale" else [],
+                previous_msgid=item.previous,
             )
         )
     return str(po)

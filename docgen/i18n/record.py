@@ -4,6 +4,12 @@
 the fingerprint of the source-language text at the moment its translation was accepted
 (imported or reviewed). When the source text's fingerprint moves on, the translation is
 stale. One line per unit keeps the file small, diff-friendly and reviewable in git.
+
+Beside the fingerprints, ``source:`` keeps the accepted text itself, so that an export can
+show the translator of a stale unit what the source said before (PO ``#| msgid``, XLIFF
+``<alt-trans>``): a fingerprint says *that* the text changed, only the text says *how*.
+The text is checked against the fingerprint when read; records without it (written before
+it existed) still read, their stale units just come without the previous text.
 """
 
 from __future__ import annotations
@@ -12,32 +18,59 @@ import dataclasses
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import DocgenError, Location, Problem
 from ..frontmatter import compose
 from ..model import Localized
 from ..output import atomic_path
 from ..source import load, read_text, split
+from ..transaction import locked
 from ..yaml_nodes import Node, is_mapping, is_null, is_scalar
-from .units import FINGERPRINT_LENGTH, FRONT, Body, Unit, body_units, field_units, normalize
+from .units import (
+    FINGERPRINT_LENGTH,
+    FRONT,
+    Body,
+    Unit,
+    body_units,
+    field_units,
+    fingerprint,
+    normalize,
+)
 
 RECORD_SUFFIX = ".i18n.yml"
 _HEX = re.compile(rf"^[0-9a-f]{{{FINGERPRINT_LENGTH}}}$")
 _HEADER = """\
 Translation record of {name}, written by docgen (i18n accept, i18n import).
-For each unit: the fingerprint of its "{lang}" text when each translation was accepted.
-A translation whose unit's text no longer has that fingerprint is stale.
+For each unit: the fingerprint of its "{lang}" text when each translation was accepted,
+and that text (source). A translation whose unit's text no longer has that fingerprint is
+stale.
 See docs/translation.md; review changes to this file like any other.
 """
 
 Record = dict[str, dict[str, str]]
 """Unit id → {language: fingerprint of the source text the translation was accepted for}."""
+
+Sources = dict[str, dict[str, str]]
+"""Unit id → {language: the source text the translation was accepted for} (when known)."""
+
+SOURCE_KEY = "source"
+"""The key of the accepted text in a unit's entry: never a language code (``LANG_CODE``)."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What a record file holds: the fingerprints, and the texts they were taken on."""
+
+    fingerprints: Record
+    sources: Sources
 
 
 @dataclass(frozen=True)
@@ -161,6 +194,8 @@ class Entry:
     unit: Unit
     target: str
     state: str
+    previous: str | None = None
+    """For a stale unit, the source text its translation was accepted for, when recorded."""
 
 
 def state(article: Article, record: Record | None, unit: Unit, lang: str) -> str:
@@ -176,12 +211,15 @@ def state(article: Article, record: Record | None, unit: Unit, lang: str) -> str
     return "untracked" if accepted is None else "stale"
 
 
-def entries(article: Article, record: Record | None, lang: str) -> list[Entry]:
+def entries(
+    article: Article, record: Record | None, lang: str, sources: Sources | None = None
+) -> list[Entry]:
     out = []
     for unit in article.units:
         found = state(article, record, unit, lang)
         target = "" if found == "missing" else article.target(unit, lang) or ""
-        out.append(Entry(unit, target, found))
+        previous = (sources or {}).get(unit.id, {}).get(lang) if found == "stale" else None
+        out.append(Entry(unit, target, found, previous))
     return out
 
 
@@ -234,20 +272,26 @@ def stale_units(
 def accept(path: Path, units: tuple[str, ...] = (), lines: tuple[int, ...] = ()) -> Path:
     """Record the current translations as accepted for the current source texts: every
     one, or only the units named by id (``units``) or by their line in the source
-    (``lines``) — a reviewer accepts what was reviewed, the rest stays as it was."""
-    article = read_article(path)
-    problems = structure_problems(article)
-    if problems:
-        raise DocgenError(problems)
-    chosen = _chosen_units(article, units, lines) if units or lines else None
-    record: Record = (read_record(path) or {}) if chosen is not None else {}
-    for unit in article.units:
-        if chosen is not None and unit.id not in chosen:
-            continue
-        for lang in article.languages():
-            if article.target(unit, lang) is not None:
-                record.setdefault(unit.id, {})[lang] = unit.fingerprint
-    return write_record(article, record)
+    (``lines``) — a reviewer accepts what was reviewed, the rest stays as it was. The
+    source folder's write lock is held throughout, so that an import running at the same
+    time cannot lose this change, nor this one lose the import's."""
+    with locked(path.parent):
+        article = read_article(path)
+        problems = structure_problems(article)
+        if problems:
+            raise DocgenError(problems)
+        chosen = _chosen_units(article, units, lines) if units or lines else None
+        old = read_accepted(path) if chosen is not None else None
+        record: Record = old.fingerprints if old else {}
+        sources: Sources = old.sources if old else {}
+        for unit in article.units:
+            if chosen is not None and unit.id not in chosen:
+                continue
+            for lang in article.languages():
+                if article.target(unit, lang) is not None:
+                    record.setdefault(unit.id, {})[lang] = unit.fingerprint
+                    sources.setdefault(unit.id, {})[lang] = unit.text
+        return write_record(article, record, sources)
 
 
 def _chosen_units(article: Article, units: tuple[str, ...], lines: tuple[int, ...]) -> set[str]:
@@ -277,12 +321,22 @@ def _chosen_units(article: Article, units: tuple[str, ...], lines: tuple[int, ..
     return chosen
 
 
-def merge_accepted(article: Article, accepted: Record) -> Path:
-    """Add accepted translations to the record, dropping units that no longer exist."""
-    record = read_record(article.path) or {}
+def merge_accepted(article: Article, accepted: Record, sources: Sources | None = None) -> str:
+    """The record's new text with ``accepted`` translations added (and the ``sources``
+    they were accepted for), dropping units that no longer exist; nothing is written, so
+    that the caller writes it with the files it goes with. The fields in ``accepted`` are
+    kept even if they are plain strings in ``article``: the import that accepts them is
+    about to make them localized."""
+    old = read_accepted(article.path)
+    record = old.fingerprints if old else {}
+    texts = old.sources if old else {}
     for ident, langs in accepted.items():
         record.setdefault(ident, {}).update(langs)
-    return write_record(article, record)
+        for lang in langs:
+            texts.get(ident, {}).pop(lang, None)  # an older text: no longer this fingerprint
+    for ident, langs in (sources or {}).items():
+        texts.setdefault(ident, {}).update(langs)
+    return record_text(article, record, texts, keep=accepted)
 
 
 # --------------------------------------------------------------------------- the file
@@ -292,30 +346,61 @@ def record_path(article: Path) -> Path:
     return article.with_name(article.stem + RECORD_SUFFIX)
 
 
-def write_record(article: Article, record: Record) -> Path:
+def write_record(article: Article, record: Record, sources: Sources | None = None) -> Path:
     """Write the record in document order, one flow mapping per unit."""
+    target = record_path(article.path)
+    with atomic_path(target) as temp:
+        temp.write_text(record_text(article, record, sources or {}), encoding="utf-8")
+    return target
+
+
+def record_text(
+    article: Article, record: Record, sources: Sources, keep: Collection[str] = ()
+) -> str:
+    """The record file's text: the article's units in document order (and the plain
+    fields named in ``keep``), one line each. A unit's ``source`` is its accepted text in
+    double quotes (one line whatever it holds: escapes, never folds), or, when its
+    languages were accepted for different texts, ``{lang: text}``."""
     units = CommentedMap()
-    for unit in article.units:
-        langs = record.get(unit.id)
-        if langs:
-            entry = CommentedMap(sorted(langs.items()))
-            entry.fa.set_flow_style()
-            units[unit.id] = entry
+    ids = [u.id for u, loc in article.fields.values() if not loc.is_universal or u.id in keep]
+    for ident in [*ids, *(unit.id for unit in article.body.units)]:
+        langs = record.get(ident)
+        if not langs:
+            continue
+        entry = CommentedMap(sorted(langs.items()))
+        texts = {
+            lang: text
+            for lang, text in sorted(sources.get(ident, {}).items())
+            if langs.get(lang) == fingerprint(text)
+        }
+        if len(set(texts.values())) == 1:
+            entry[SOURCE_KEY] = DoubleQuotedScalarString(next(iter(texts.values())))
+        elif texts:
+            each = CommentedMap((k, DoubleQuotedScalarString(v)) for k, v in texts.items())
+            each.fa.set_flow_style()
+            entry[SOURCE_KEY] = each
+        entry.fa.set_flow_style()
+        units[ident] = entry
     data = CommentedMap([("source", article.path.name), ("lang", article.lang)])
     data["units"] = units
     data.yaml_set_start_comment(_HEADER.format(name=article.path.name, lang=article.lang))
     yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096
+    yaml.width = sys.maxsize  # a long paragraph stays on its unit's line
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    target = record_path(article.path)
-    with atomic_path(target) as temp:
-        temp.write_text(buffer.getvalue(), encoding="utf-8")
-    return target
+    return buffer.getvalue()
 
 
 def read_record(article: Path) -> Record | None:
     """The record beside ``article``, or None when there is none (nothing tracked yet)."""
+    found = read_accepted(article)
+    return found.fingerprints if found else None
+
+
+def read_accepted(article: Path) -> Accepted | None:
+    """The record beside ``article`` with the accepted texts it keeps (a text that doesn't
+    have its language's fingerprint, edited by hand, is left out), or None when there is
+    no record."""
     path = record_path(article)
     if not path.exists():
         return None
@@ -327,14 +412,40 @@ def read_record(article: Path) -> Record | None:
         where = _at(path, root) if root is not None else Location(path, 1)
         raise DocgenError(Problem(where, "a translation record needs a 'units:' mapping"))
     record: Record = {}
+    sources: Sources = {}
     for key, value in _pairs(units, path, "units"):
         langs = record.setdefault(str(key.value), {})
+        texts: dict[str, str] = {}
         for code, fp in _pairs(value, path, f"units: {key.value}"):
+            if code.value == SOURCE_KEY:
+                texts = _texts(fp, path, f"units: {key.value}.{SOURCE_KEY}")
+                continue
             if not (is_scalar(fp) and _HEX.match(str(fp.value))):
                 message = f"{key.value}.{code.value}: not a fingerprint ({FINGERPRINT_LENGTH} hex)"
                 raise DocgenError(Problem(_at(path, fp), message))
             langs[str(code.value)] = str(fp.value)
-    return record
+        known = {
+            lang: text
+            for lang, fp in langs.items()
+            if (text := texts.get(lang, texts.get(""))) is not None and fingerprint(text) == fp
+        }
+        if known:
+            sources[str(key.value)] = known
+    return Accepted(record, sources)
+
+
+def _texts(node: Node, path: Path, where: str) -> dict[str, str]:
+    """A unit's accepted text(s): one for every language (key ``""``), or one per language."""
+    if is_null(node):
+        return {}
+    if is_scalar(node):
+        return {"": str(node.value)}
+    texts: dict[str, str] = {}
+    for code, text in _pairs(node, path, where):
+        if not is_scalar(text):
+            raise DocgenError(Problem(_at(path, text), f"{where}.{code.value}: expected a text"))
+        texts[str(code.value)] = str(text.value)
+    return texts
 
 
 def _child(node: Node, name: str) -> Node | None:

@@ -21,6 +21,7 @@ from .units import FINGERPRINT_NOTE, Unit
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _STATES = {
     "missing": "needs-translation",
     "untracked": "translated",
@@ -69,10 +70,23 @@ def write(
         target.text = item.target or None
         for note in (f"fingerprint {unit.fingerprint}", describe(unit)):
             ET.SubElement(element, "note", {"from": "docgen"}).text = note
+        if item.previous is not None:
+            element.append(_previous(item.previous, item.target, source_lang, lang))
     ET.indent(root, space="  ")
     buffer = io.BytesIO()
     ET.ElementTree(root).write(buffer, encoding="UTF-8", xml_declaration=True)
     return buffer.getvalue().decode("utf-8") + "\n"
+
+
+def _previous(source: str, target: str, source_lang: str, lang: str) -> ET.Element:
+    """The ``<alt-trans alttranstype="previous-version">`` of a stale unit: the source text
+    its translation was made for, with that translation (XLIFF 1.2 requires a target). CAT
+    tools built on translate-toolkit, Okapi (OmegaT, Rainbow) and Lokalize show it beside
+    the unit, so the translator sees what changed, not only that something did."""
+    alt = ET.Element("alt-trans", {"alttranstype": "previous-version", "origin": "docgen"})
+    ET.SubElement(alt, "source", {_XML_LANG: source_lang}).text = source
+    ET.SubElement(alt, "target", {_XML_LANG: lang}).text = target or None
+    return alt
 
 
 @dataclass(frozen=True)
