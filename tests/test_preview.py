@@ -181,7 +181,12 @@ def test_edit_error_and_fix_in_the_open_page(preview: Preview, browser: Any) -> 
         )
     finally:
         page.close()
+    # The PDF and Word files are built after the web pages: give them time on a busy machine.
+    deadline = time.monotonic() + 60
     status, index = preview.get("/")
+    while "/files/a/summary.pdf" not in index and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status, index = preview.get("/")
     assert status == 200 and "/files/a/summary.pdf" in index
 
 
