@@ -1,0 +1,114 @@
+"""Cold-path speed: the sheet fitted in two layouts, renders forked warm, and the light
+commands (``check``, ``--help``) without the heavy libraries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from docgen import api
+from docgen.editions.sheet import SheetEdition
+from docgen.formats.html.context import sheet_html
+from docgen.formats.pdf import fit
+from docgen.formats.pdf.weasy import layout
+from docgen.loading import edition_of
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.theme import load_theme
+
+from .conftest import ARTICLE, REPO
+
+SEED = ARTICLE.read_text(encoding="utf-8")
+
+
+def _variant(folder: Path, name: str, extra_points: int = 0, keep_points: int = 6) -> Path:
+    """The seed with ``keep_points`` of its key points, then ``extra_points`` copies of the
+    first ones: a shorter or longer sheet of the same kind."""
+    points = re.findall(r"  - fr: .*\n    en: .*\n", SEED)
+    assert len(points) == 6
+    chosen = points[:keep_points] + (points * 3)[:extra_points]
+    text = SEED.replace("".join(points), "".join(chosen), 1)
+    if keep_points < 6:  # the short sheet: the timeline goes too
+        text = re.sub(r"timeline:\n(?:  .*\n)+(?=contact:)", "", text, count=1)
+    path = folder / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _fit(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], int]:
+    """The sizes laid out to fit ``path``'s sheet, in order, and its page count."""
+    sizes: list[float] = []
+
+    def counting(edition: SheetEdition, options: RenderOptions, size: float = 10.0) -> str:
+        sizes.append(size)
+        return sheet_html(edition, options, size)
+
+    monkeypatch.setattr(fit, "sheet_html", counting)
+    project = load_project(REPO)
+    edition = edition_of(api.load(path), "sheet", project)
+    assert isinstance(edition, SheetEdition)
+    options = RenderOptions(project, theme=load_theme(project))
+    document, _fetcher = fit.fitted_sheet(edition, options)
+    return sizes, len(document.pages)
+
+
+def _pages_at(path: Path, size: float) -> int:
+    project = load_project(REPO)
+    edition = edition_of(api.load(path), "sheet", project)
+    assert isinstance(edition, SheetEdition)
+    html = sheet_html(edition, RenderOptions(project), size)
+    document, _ = layout(html, project, path.parent)
+    return len(document.pages)
+
+
+def test_seed_sheet_fits_in_two_layouts_at_the_largest_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sizes, pages = _fit(ARTICLE, monkeypatch)
+    assert pages == 1
+    assert sizes == [10.0, 9.0]  # 9 pt, as the step-by-step search found: 9.5 overflows
+    assert _pages_at(ARTICLE, 9.5) == 2
+
+
+def test_long_sheet_fits_in_two_layouts_at_the_largest_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _variant(tmp_path, "long", extra_points=2)
+    sizes, pages = _fit(path, monkeypatch)
+    assert pages == 1
+    assert sizes == [10.0, 8.5]  # 9 pt overflows (below), 8.5 fits: no search
+    assert _pages_at(path, sizes[-1] + 0.5) == 2
+
+
+def test_short_sheet_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes, pages = _fit(_variant(tmp_path, "short", keep_points=3), monkeypatch)
+    assert (sizes, pages) == ([10.0], 1)
+
+
+class _Tried:
+    """A layout as ``next_size`` sees it: its page count and measured overflow."""
+
+    def __init__(self, pages: int, overflow: float | None) -> None:
+        self.document = type("Doc", (), {"pages": [None] * pages})()
+        self.overflow = overflow
+
+    @property
+    def fits(self) -> bool:
+        return len(self.document.pages) == 1
+
+
+def test_a_missed_prediction_searches_on() -> None:
+    """Measured on a sheet whose 9.5 pt layout overflows by 2 %: the law through 10 and 9.5
+    pt then predicts 9 pt; a fitting guess whose next size up the law says fits is raised."""
+    tried = {10.0: _Tried(2, 1.069), 9.5: _Tried(2, 1.024)}
+    assert fit.next_size(tried) == 9.0  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.80)}
+    assert fit.next_size(tried) == 8.5  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.99)}
+    assert fit.next_size(tried) is None  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, None)}  # not measured: one size at a time
+    assert fit.next_size(tried) == 9.5  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 2.0), 8.0: _Tried(2, 1.3)}  # the floor overflows: give up
+    assert fit.next_size(tried) is None  # type: ignore[arg-type]
