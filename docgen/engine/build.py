@@ -196,7 +196,8 @@ def _render(
 ) -> None:
     """The jobs the cache could not answer, every article's interleaved."""
     workers = 1 if len(pending) == 1 and not scheduler else jobs
-    with executor_for(workers, scheduler) as executor:
+    formats = tuple(sorted({job.fmt for _, job in pending}))
+    with executor_for(workers, scheduler, formats) as executor:
         futures: dict[Future[JobResult], tuple[ArticlePlan, Job]] = {
             executor.submit(run_job, job): (article, job) for article, job in pending
         }

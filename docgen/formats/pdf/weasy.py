@@ -119,6 +119,62 @@ def layout(
     return document, fetcher
 
 
+_WARM_FONTS = (
+    ("Docgen Serif", "NotoSerif-Regular.ttf", "normal", "normal"),
+    ("Docgen Serif", "NotoSerif-Italic.ttf", "normal", "italic"),
+    ("Docgen Serif", "NotoSerif-Bold.ttf", "bold", "normal"),
+    ("Docgen Serif", "NotoSerif-BoldItalic.ttf", "bold", "italic"),
+    ("Docgen Sans", "NotoSans-Regular.ttf", "normal", "normal"),
+    ("Docgen Sans", "NotoSans-Italic.ttf", "normal", "italic"),
+    ("Docgen Sans", "NotoSans-Bold.ttf", "bold", "normal"),
+    ("Docgen Mono", "DejaVuSansMono.ttf", "normal", "normal"),
+)
+
+_WARM_BODY = """
+<style>
+@page { size: A4; margin: 15mm; @top-center { content: "Warm"; font: bold 7pt "Docgen Sans"; }
+        @bottom-right { content: counter(page); } }
+body { font-family: "Docgen Serif"; hyphens: auto; }
+td { font-family: "Docgen Sans"; }
+</style>
+<h1>Échauffement</h1>
+<p lang="fr">Une <b>phrase</b> <i>française</i> <b><i>assez</i></b> longue pour être coupée :
+  coopération, développement, diplomatie.</p>
+<p lang="en">An <b>English</b> <i>sentence</i> long enough to hyphenate: cooperation.</p>
+<table><tr><td>Sans <b>gras</b> <i>italique</i></td><td><code>mono</code></td></tr></table>
+<ul><li><a href="#x" id="x">lien</a></li></ul>
+"""
+
+_warmed = False
+
+
+def warm() -> None:
+    """Lay out and write one small page with docgen's own fonts, once per process.
+
+    A process's first render pays for what WeasyPrint sets up lazily: cffi parsing the C
+    declarations of Pango, HarfBuzz and fontconfig on first use, fontconfig's system
+    configuration, the hyphenation dictionaries, the font subsetter. Renders run in forked
+    children (``worker.py``) that exit afterwards, so each used to pay it again; done once
+    in the parent before forking (the coordinator, a pool worker, a Dask worker), every
+    child starts warm. The page reads only docgen's bundled fonts, through the policy
+    fetcher, and its PDF is thrown away: outputs do not change."""
+    global _warmed  # noqa: PLW0603 - once per process, by design
+    if _warmed:
+        return
+    _warmed = True
+    fonts = builtin_templates_dir() / "fonts"
+    faces = "".join(
+        f'@font-face {{ font-family: "{family}"; src: url({(fonts / name).as_uri()});'
+        f" font-weight: {weight}; font-style: {style}; }}"
+        for family, name, weight, style in _WARM_FONTS
+    )
+    html = f"<html><head><style>{faces}</style></head><body>{_WARM_BODY}</body></html>"
+    fetcher = PolicyFetcher((fonts,))
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=fonts.as_uri() + "/", url_fetcher=fetcher)
+    document.render(pdf_tags=True).write_pdf(pdf_tags=True)
+
+
 def pdf_bytes(
     document: Any, fetcher: PolicyFetcher, where: Path, variant: str | None = None
 ) -> tuple[bytes, list[Problem]]:
