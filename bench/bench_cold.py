@@ -68,6 +68,7 @@ def docgen_html(project: Path, out: Path) -> tuple[Path, Path]:
     from docgen.editions import ArticleEdition, SheetEdition
     from docgen.formats.html.context import article_html, sheet_html
     from docgen.formats.pdf import fit
+    from docgen.formats.pdf.weasy import layout
     from docgen.options import RenderOptions
     from docgen.pack.reproducible import CANONICAL_HOST
     from docgen.project import builtin_templates_dir, load_project
@@ -79,17 +80,12 @@ def docgen_html(project: Path, out: Path) -> tuple[Path, Path]:
     brief = api.edition_of(doc, "brief", loaded)
     sheet = api.edition_of(doc, "sheet", loaded)
     assert isinstance(brief, ArticleEdition) and isinstance(sheet, SheetEdition)
-    sizes: list[float] = []
-
-    def recording(edition: SheetEdition, opts: RenderOptions, size: float = 10.0) -> str:
-        sizes.append(size)
-        return sheet_html(edition, opts, size)
-
-    fit.sheet_html = recording  # type: ignore[assignment] - to learn the fitted size
-    try:
-        fit.fitted_sheet(sheet, options)
-    finally:
-        fit.sheet_html = sheet_html  # type: ignore[assignment]
+    # The size docgen fits the sheet to: the largest that keeps it on one page.
+    size = next(
+        size
+        for size in fit.SIZES
+        if len(layout(sheet_html(sheet, options, size), loaded, doc.path.parent)[0].pages) == 1
+    )
     roots = {
         f"file://{CANONICAL_HOST}/docgen/": builtin_templates_dir().as_uri() + "/",
         f"file://{CANONICAL_HOST}/project/": project.resolve().as_uri() + "/",
@@ -97,7 +93,7 @@ def docgen_html(project: Path, out: Path) -> tuple[Path, Path]:
     paths = []
     for name, made in (
         ("brief.html", article_html(brief, options)),
-        ("sheet.html", sheet_html(sheet, options, sizes[-1])),
+        ("sheet.html", sheet_html(sheet, options, size)),
     ):
         text = made
         for canonical, real in roots.items():

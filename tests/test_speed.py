@@ -3,7 +3,11 @@ commands (``check``, ``--help``) without the heavy libraries."""
 
 from __future__ import annotations
 
+import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 from docgen import api
 from docgen.editions.sheet import SheetEdition
 from docgen.formats.html.context import sheet_html
-from docgen.formats.pdf import fit
+from docgen.formats.pdf import fit, weasy
 from docgen.formats.pdf.weasy import layout
 from docgen.loading import edition_of
 from docgen.options import RenderOptions
@@ -112,3 +116,62 @@ def test_a_missed_prediction_searches_on() -> None:
     assert fit.next_size(tried) == 9.5  # type: ignore[arg-type]
     tried = {10.0: _Tried(2, 2.0), 8.0: _Tried(2, 1.3)}  # the floor overflows: give up
     assert fit.next_size(tried) is None  # type: ignore[arg-type]
+
+
+WARM_THEN_RENDER = """
+import sys
+from pathlib import Path
+from docgen import api
+from docgen.engine.executors import warm
+from docgen.formats import get
+from docgen.loading import edition_of
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.theme import load_theme
+from weasyprint.text.ffi import ffi
+
+if sys.argv[2] == "warm":
+    warm(("pdf",))
+project = load_project(Path(sys.argv[1]))
+options = RenderOptions(project, theme=load_theme(project))
+doc = api.load(Path(sys.argv[1]) / "source" / "maroc-kazakhstan.md")
+before = set(ffi._parsed_types)
+render = get("pdf").load()
+for product in ("brief", "sheet"):
+    render(edition_of(doc, product, project), options)
+print(sorted(set(ffi._parsed_types) - before))
+"""
+
+
+def _declarations_parsed_by_renders(warm: bool) -> list[str]:
+    """C declarations cffi had to parse (pycparser, milliseconds each) while a fresh
+    process rendered the seed's brief and sheet, warmed first or not."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_THEN_RENDER, str(REPO), "warm" if warm else "cold"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    parsed: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return parsed
+
+
+def test_a_warmed_process_renders_without_parsing_c_declarations() -> None:
+    """What a render forked from a warmed parent no longer pays: cffi parsing Pango's,
+    fontconfig's and HarfBuzz's declarations (the font subsetter's arrays included, whose
+    sizes vary with every font)."""
+    assert _declarations_parsed_by_renders(warm=False)  # the cold cost is real
+    assert _declarations_parsed_by_renders(warm=True) == []
+
+
+def test_open_arrays_hold_the_same_values() -> None:
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import ffi
+
+    assert isinstance(fonts.ffi, weasy._OpenArrays)
+    values = [3, 1, 4, 1, 5]
+    made = fonts.ffi.new("hb_codepoint_t[5]", values)
+    assert ffi.typeof(made) == ffi.typeof("hb_codepoint_t[]")
+    assert list(made) == values
+    assert ffi.typeof(fonts.ffi.new("hb_tag_t[4]")) == ffi.typeof("hb_tag_t[4]")

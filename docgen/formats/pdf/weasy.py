@@ -10,6 +10,7 @@ read ``/etc/passwd`` into a PDF or ping a server.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,43 @@ from ...resources import NOT_FOUND, check_file, readable_roots
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi handle, as its font subsetter sees it, with one change: an array
+    made from a list names no size (``hb_codepoint_t[]``, sized by the list).
+
+    The subsetter asks for ``hb_codepoint_t[N]`` with N the glyph count of each font, and
+    cffi parses every new declaration string with pycparser — about 5 ms each, several per
+    PDF, in every forked render. ``T[]`` from the same list is the same memory, parsed
+    once. Everything else is passed through untouched."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        sized = _SIZED_ARRAY.fullmatch(cdecl)
+        if sized and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
+            return self._ffi.new(f"{sized[1]}[]", init)
+        return self._ffi.new(cdecl, init)
+
+
+def _open_arrays() -> None:
+    """Give WeasyPrint's font subsetter the ``_OpenArrays`` handle (once; skipped should
+    its module change shape)."""
+    from weasyprint.pdf import fonts
+
+    ffi = getattr(fonts, "ffi", None)
+    if ffi is not None and not isinstance(ffi, _OpenArrays) and hasattr(ffi, "new"):
+        fonts.ffi = _OpenArrays(ffi)
+
+
+_open_arrays()
 
 
 class PolicyFetcher(URLFetcher):  # type: ignore[misc]
