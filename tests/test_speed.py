@@ -175,3 +175,18 @@ def test_open_arrays_hold_the_same_values() -> None:
     assert ffi.typeof(made) == ffi.typeof("hb_codepoint_t[]")
     assert list(made) == values
     assert ffi.typeof(fonts.ffi.new("hb_tag_t[4]")) == ffi.typeof("hb_tag_t[4]")
+
+
+def test_the_control_character_fast_path_refuses_exactly_what_the_loop_does() -> None:
+    """``source._SUSPECT`` clears clean files in one search; every code point it lets
+    through, the per-character check lets through too, and conversely."""
+    import unicodedata
+
+    from docgen import source
+
+    for point in range(0x110000):
+        if 0xD800 <= point <= 0xDFFF or point == 0x0A:  # surrogates; lines are split on \n
+            continue
+        ch = chr(point)
+        refused = (ch != "\t" and unicodedata.category(ch) == "Cc") or source._is_noncharacter(ch)
+        assert bool(source._SUSPECT.search(ch)) == refused, hex(point)
