@@ -190,3 +190,38 @@ def test_the_control_character_fast_path_refuses_exactly_what_the_loop_does() ->
         ch = chr(point)
         refused = (ch != "\t" and unicodedata.category(ch) == "Cc") or source._is_noncharacter(ch)
         assert bool(source._SUSPECT.search(ch)) == refused, hex(point)
+
+
+HEAVY = ("weasyprint", "docx", "pyhanko", "cryptography", "distributed", "ruamel", "jinja2")
+"""What the light commands never load: the layout and Word engines, signing, Dask, the
+round-trip YAML writer, the template engine."""
+
+
+def _imported(*args: str, cwd: Path = REPO) -> set[str]:
+    """Every module a fresh ``python -m docgen ARGS`` imports, from ``-X importtime``'s
+    report on standard error (``import time: self | cumulative | name``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "docgen", *args],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "docgen.cli" in names  # the report was read
+    return names
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("check", str(ARTICLE)), ("check",)], ids=["help", "check", "all"]
+)
+def test_light_commands_import_no_engine(args: tuple[str, ...]) -> None:
+    names = _imported(*args)
+    loaded = sorted(n for n in names if n.split(".")[0] in HEAVY)
+    assert loaded == [], loaded

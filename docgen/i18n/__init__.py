@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
@@ -36,7 +37,9 @@ from .record import (
 )
 from .units import Unit, fingerprint
 from .verify import structure_errors
-from .write_back import body_edit, front_matter_edit
+
+if TYPE_CHECKING:
+    from .write_back import BodyEdit
 
 __all__ = [
     "FORMATS",
@@ -199,6 +202,23 @@ def import_file(
         files=tuple(files),
         warnings=tuple(Problem(p.location, p.message, "warning") for p in problems),
     )
+
+
+def front_matter_edit(
+    path: Path, lang: str, source_lang: str, texts: dict[str, str]
+) -> tuple[str | None, list[str]]:
+    """``write_back.front_matter_edit``, imported when a translation is written back: it
+    needs ruamel.yaml's round trip, which checks and builds do not."""
+    from .write_back import front_matter_edit as edit
+
+    return edit(path, lang, source_lang, texts)
+
+
+def body_edit(article: Article, lang: str, texts: dict[str, str]) -> BodyEdit:
+    """``write_back.body_edit``, imported when needed (see ``front_matter_edit``)."""
+    from .write_back import body_edit as edit
+
+    return edit(article, lang, texts)
 
 
 def _changed(unit: Unit, lang: str, exported: str) -> str:

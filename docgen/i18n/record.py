@@ -15,9 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-
 from ..errors import DocgenError, Location, Problem
 from ..frontmatter import compose
 from ..model import Localized
@@ -244,6 +241,9 @@ def record_path(article: Path) -> Path:
 
 def write_record(article: Article, record: Record) -> Path:
     """Write the record in document order, one flow mapping per unit."""
+    from ruamel.yaml import YAML  # here: checks read records, only writing needs it
+    from ruamel.yaml.comments import CommentedMap
+
     units = CommentedMap()
     for unit in article.units:
         langs = record.get(unit.id)
