@@ -99,8 +99,11 @@ def _run_forked(
     scratch: str,
 ) -> Any:
     """The fork, the wait under the time limit, and the outcome."""
+    from .engine.executors import no_warming
+
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with no_warming():
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is its result
         os.close(read_fd)
         try:

@@ -15,6 +15,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -36,6 +37,7 @@ def exit_on_sigterm(_signum: int, _frame: object) -> None:
 
 
 _warmed: set[str] = set()
+_warming = threading.Lock()
 
 
 def warm(formats: Iterable[str]) -> None:
@@ -45,13 +47,23 @@ def warm(formats: Iterable[str]) -> None:
     setting it up again and throwing it away when its child exits."""
     from ..formats import get
 
-    for name in formats:
-        if name in _warmed:
-            continue
-        _warmed.add(name)
-        hook = getattr(importlib.import_module(get(name).module), "warm", None)
-        if callable(hook):
-            hook()
+    with _warming:
+        for name in formats:
+            if name in _warmed:
+                continue
+            _warmed.add(name)
+            hook = getattr(importlib.import_module(get(name).module), "warm", None)
+            if callable(hook):
+                hook()
+
+
+@contextlib.contextmanager
+def no_warming() -> Iterator[None]:
+    """Held around a render's fork: in a process with several threads (a Dask worker),
+    no thread forks while another is warming, since the child would inherit the layout
+    engine's locks held and wait on them until its time limit."""
+    with _warming:
+        yield
 
 
 def _warm_worker(formats: tuple[str, ...] = ()) -> None:
