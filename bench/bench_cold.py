@@ -15,7 +15,10 @@ run, so their ratios hold on a shared, noisy machine even when the absolute time
   and the ``weasyprint`` command on a one-page HTML of the summary and key points;
 - ``docgen check`` against ``pandoc a.md -o a.docx``.
 
-Usage: ``python bench/bench_cold.py [-n 5]``. Needs pandoc for the pandoc rows.
+Python runs from compiled bytecode, as an installed docgen does (the bench keeps its own
+``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` would otherwise make every run compile
+docgen's sources again). Usage: ``python bench/bench_cold.py [-n 5]``. Needs pandoc for the
+pandoc rows.
 """
 
 from __future__ import annotations
@@ -140,6 +143,10 @@ def main() -> None:
     pandoc = shutil.which("pandoc")
     env_python = [python, "-W", "ignore"]
     os.environ["PYTHONWARNINGS"] = "ignore"
+    # Compiled bytecode, as an installed docgen has: kept in the bench's folder (the
+    # unmeasured first run writes it), whatever PYTHONDONTWRITEBYTECODE says here.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     rows: dict[str, list[list[str]]] = {
         "docgen pack (build --force -j 1)": [
             [*env_python, "-m", "docgen", "build", article, "--force", "-j", "1", "-q"]

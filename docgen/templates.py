@@ -22,7 +22,7 @@ from .errors import TemplateError
 from .formats.html.writer import HtmlWriter
 from .labels import format_long_date, format_partial_date
 from .model import Localized, PartialDate
-from .project import Project
+from .project import Project, builtin_templates_dir
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -56,10 +56,44 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_callable(obj))
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the process, by template file and source
+    checksum (Jinja checks it: an edited template compiles again). Every environment reads
+    them — one per search path, so one per build job — and renders forked after
+    ``precompile_builtins`` inherit docgen's own templates compiled. Nothing is written to
+    disk."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def precompile_builtins() -> None:
+    """Compile docgen's own templates into the process's cache (``_CompiledTemplates``),
+    before renders are forked: each forked render would otherwise compile the ones it uses
+    again (tens of milliseconds) and lose them when it exits."""
+    root = builtin_templates_dir()
+    env = _environment((root,), False)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".html", ".css"} and path.is_file():
+            env.get_template(path.relative_to(root).as_posix())
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(dirs: tuple[Path, ...], raw_html: bool) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d) for d in dirs if d.is_dir()])
     env = _Sandbox(
+        bytecode_cache=_COMPILED,
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

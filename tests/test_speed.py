@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -225,3 +226,35 @@ def test_light_commands_import_no_engine(args: tuple[str, ...]) -> None:
     names = _imported(*args)
     loaded = sorted(n for n in names if n.split(".")[0] in HEAVY)
     assert loaded == [], loaded
+
+
+def test_builtin_templates_compile_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job's environment (its own search path) reuses docgen's templates as compiled by
+    ``precompile_builtins`` in the parent; a project's own template still compiles."""
+    import jinja2
+
+    from docgen import templates
+    from docgen.project import builtin_templates_dir
+
+    templates.precompile_builtins()
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return real(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    job_dirs = (tmp_path / "templates", builtin_templates_dir())
+    env = templates._environment(job_dirs, False)
+    env.get_template("brief/brief.html")
+    env.get_template("summary/summary.html")
+    assert compiled == []
+    own = tmp_path / "templates" / "brief" / "brief.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("<p>{{ 1 }}</p>", encoding="utf-8")
+    fresh = templates._environment((tmp_path / "templates", builtin_templates_dir()), True)
+    assert fresh.get_template("brief/brief.html").render() == "<p>1</p>"
+    assert compiled == ["brief/brief.html"]

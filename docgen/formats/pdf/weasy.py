@@ -22,6 +22,7 @@ from ...errors import Location, Problem
 from ...pack.reproducible import UrlMap, project_url_map
 from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
+from ...templates import precompile_builtins
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
@@ -195,11 +196,13 @@ def warm() -> None:
     children (``worker.py``) that exit afterwards, so each used to pay it again; done once
     in the parent before forking (the coordinator, a pool worker, a Dask worker), every
     child starts warm. The page reads only docgen's bundled fonts, through the policy
-    fetcher, and its PDF is thrown away: outputs do not change."""
+    fetcher, and its PDF is thrown away: outputs do not change. docgen's own templates are
+    compiled too (``templates.precompile_builtins``)."""
     global _warmed  # noqa: PLW0603 - once per process, by design
     if _warmed:
         return
     _warmed = True
+    precompile_builtins()
     fonts = builtin_templates_dir() / "fonts"
     faces = "".join(
         f'@font-face {{ font-family: "{family}"; src: url({(fonts / name).as_uri()});'
