@@ -104,6 +104,21 @@ class _Tried:
         return len(self.document.pages) == 1
 
 
+def test_the_search_goes_up_when_the_law_says_the_next_size_fits() -> None:
+    """A first guess too low (the content shrinks slower than ``K`` says) is raised while
+    the law through the layouts made says the next size up fits too."""
+    pages_and_overflow = {10.0: (2, 1.30), 8.0: (1, 0.80), 8.5: (1, 0.85), 9.0: (2, 1.02)}
+    made: list[float] = []
+
+    def lay_out(size: float) -> _Tried:
+        made.append(size)
+        return _Tried(*pages_and_overflow[size])
+
+    tried = fit.search(lay_out)  # type: ignore[arg-type]
+    assert made == [10.0, 8.0, 8.5, 9.0]
+    assert max(s for s, t in tried.items() if t.fits) == 8.5
+
+
 def test_a_missed_prediction_searches_on() -> None:
     """Measured on a sheet whose 9.5 pt layout overflows by 2 %: the law through 10 and 9.5
     pt then predicts 9 pt; a fitting guess whose next size up the law says fits is raised."""

@@ -17,6 +17,7 @@ case that is two layouts instead of up to five.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,27 +59,34 @@ def fitted_sheet(edition: SheetEdition, options: RenderOptions) -> tuple[Any, Po
         document, fetcher = layout(html, options.project, base, options.theme.files)
         return _Layout(document, fetcher, overflow(document))
 
+    tried = search(lay_out)
+    best = max((s for s, t in tried.items() if t.fits), default=None)
+    if best is None:
+        raise RenderError(_overflow(edition, tried[SIZES[-1]].document))
+    return tried[best].document, tried[best].fetcher
+
+
+def search(lay_out: Callable[[float], _Layout]) -> dict[float, _Layout]:
+    """Every layout the search made, by size: the first at ``SIZES[0]``, then as
+    ``next_size`` says."""
     tried = {SIZES[0]: lay_out(SIZES[0])}
-    size: float | None = SIZES[0]
-    while size is not None:
-        if tried[size].fits:
-            return tried[size].document, tried[size].fetcher
-        size = next_size(tried)
-        if size is not None:
-            tried[size] = lay_out(size)
-    raise RenderError(_overflow(edition, tried[SIZES[-1]].document))
+    while (size := next_size(tried)) is not None:
+        tried[size] = lay_out(size)
+    return tried
 
 
 def next_size(tried: dict[float, _Layout]) -> float | None:
-    """The next size to lay out, given the layouts so far (at least one that overflows);
-    ``None`` when the search is over: the largest fitting size tried is kept, or, when
-    none fits, the floor has been tried."""
+    """The next size to lay out, given the layouts so far; ``None`` when the search is
+    over: the largest fitting size tried is kept, or, when none fits, the floor has been
+    tried."""
     fitting = [s for s, t in tried.items() if t.fits]
     missing = sorted(s for s, t in tried.items() if not t.fits)
     if not fitting and SIZES[-1] in missing:
         return None
     below = max(fitting, default=None)
-    above = next(s for s in missing if below is None or s > below)
+    above = min((s for s in missing if below is None or s > below), default=None)
+    if above is None:  # the largest size fits (or nothing was tried yet: no prediction)
+        return None if below is not None else SIZES[0]
     candidates = [s for s in SIZES if s < above and (below is None or s > below)]
     if not candidates:
         return None
