@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -78,15 +80,21 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-def precompile_builtins() -> None:
-    """Compile docgen's own templates into the process's cache (``_CompiledTemplates``),
-    before renders are forked: each forked render would otherwise compile the ones it uses
-    again (tens of milliseconds) and lose them when it exits."""
-    root = builtin_templates_dir()
-    env = _environment((root,), False)
-    for path in sorted(root.rglob("*")):
-        if path.suffix in {".html", ".css"} and path.is_file():
-            env.get_template(path.relative_to(root).as_posix())
+def precompile_builtins(names: Iterable[str]) -> None:
+    """Compile docgen's own templates ``names``, and those they include, into the
+    process's cache (``_CompiledTemplates``) before renders are forked: each forked render
+    would otherwise compile the ones it uses again (tens of milliseconds) and lose them
+    when it exits."""
+    env = _environment((builtin_templates_dir(),), False)
+    pending, seen = list(names), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        env.get_template(name)
+        pending += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
 
 
 @functools.lru_cache(maxsize=8)

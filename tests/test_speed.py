@@ -253,7 +253,7 @@ def test_builtin_templates_compile_once_per_process(
     from docgen import templates
     from docgen.project import builtin_templates_dir
 
-    templates.precompile_builtins()
+    templates.precompile_builtins(["brief/brief.html", "summary/summary.html"])
     compiled: list[str | None] = []
     real = jinja2.Environment.compile
 

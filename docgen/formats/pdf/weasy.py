@@ -20,6 +20,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...errors import Location, Problem
 from ...pack.reproducible import UrlMap, project_url_map
+from ...products import get as product
+from ...products import names as product_names
 from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
 from ...templates import precompile_builtins
@@ -202,7 +204,7 @@ def warm() -> None:
     if _warmed:
         return
     _warmed = True
-    precompile_builtins()
+    precompile_builtins(dict.fromkeys(product(name).template for name in product_names()))
     fonts = builtin_templates_dir() / "fonts"
     faces = "".join(
         f'@font-face {{ font-family: "{family}"; src: url({(fonts / name).as_uri()});'
