@@ -12,24 +12,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import formats, products, source
 from .editions import Edition
 from .editions.sheet import untranslated
-from .engine import build as engine
-from .engine.build import Progress
-from .engine.cache import CACHE_DIR, Cache
 from .errors import DocgenError, Location, Problem
 from .formats import RenderResult
 from .i18n import stale_units
 from .loading import edition_of, load_with_warnings
 from .model import Document
 from .options import RenderOptions
-from .pack.archive import source_date_epoch
 from .project import Project, load_project
 from .resources import readable_roots
-from .signing.build import prepare_signing
 from .theme import load_theme
+
+if TYPE_CHECKING:  # the engine is imported by ``build`` alone: ``check`` does without it
+    from .engine import build as engine
+    from .engine.build import Progress
+    from .engine.cache import Cache
 
 __all__ = [
     "BuildResult",
@@ -229,7 +230,6 @@ def check(
     Raises ``DocgenError`` with every error found (stale translations included); returns
     the warnings.
     """
-    from .binder.build import article_paths, check_markings
     from .binder.config import load_packs
     from .templates import compile_templates
 
@@ -244,6 +244,8 @@ def check(
     config = load_packs(project) if packs or not paths else None
     warnings: list[Problem] = []
     for name in packs:
+        from .binder.build import article_paths, check_markings  # the engine: only for packs
+
         pack = config.get(name) if config else None
         assert pack is not None
         ready, found = prepare(article_paths(pack, project), project, chosen, ["all"], strict=True)
@@ -291,6 +293,11 @@ def build(
     ``packs`` builds those briefing packs instead (``output/packs/NAME/``); with no paths,
     the declared packs are built after the articles (``docgen.binder``).
     """
+    from .engine import build as engine
+    from .engine.cache import CACHE_DIR, Cache
+    from .pack.archive import source_date_epoch
+    from .signing.build import prepare_signing
+
     started = time.perf_counter()
     project = project or load_project()
     pairs = selection(project, products, formats)
@@ -389,6 +396,8 @@ def _build_packs(  # noqa: PLR0917 - build's settings, passed on
 
 def clean(project: Project | None = None) -> int:
     """Empty the project's build cache; the number of entries removed."""
+    from .engine.cache import CACHE_DIR, Cache
+
     project = project or load_project()
     return Cache(project.root / CACHE_DIR).clear()
 

@@ -158,7 +158,20 @@ def _read_text(path: Path, limit: int, roots: tuple[Path, ...] | None) -> str:
     return text
 
 
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
+"""Every character ``_control_characters`` refuses (C0 and C1 controls but tab and line
+breaks, noncharacters): one regex search clears a clean file without a loop per character."""
+
+
 def _control_characters(text: str) -> list[tuple[int, int, str]]:
+    if not _SUSPECT.search(text):
+        return []
     found: list[tuple[int, int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
         for column, ch in enumerate(line, start=1):

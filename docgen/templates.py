@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -22,7 +24,7 @@ from .errors import Location, Problem, TemplateError
 from .formats.html.writer import HtmlWriter
 from .labels import format_long_date, format_partial_date
 from .model import Localized, PartialDate
-from .project import Project
+from .project import Project, builtin_templates_dir
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -56,12 +58,52 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_callable(obj))
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the process, by template file and source
+    checksum (Jinja checks it: an edited template compiles again). Every environment reads
+    them — one per search path, so one per build job — and renders forked after
+    ``precompile_builtins`` inherit docgen's own templates compiled. Nothing is written to
+    disk."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def precompile_builtins(names: Iterable[str]) -> None:
+    """Compile docgen's own templates ``names``, and those they include, into the
+    process's cache (``_CompiledTemplates``) before renders are forked: each forked render
+    would otherwise compile the ones it uses again (tens of milliseconds) and lose them
+    when it exits."""
+    env = _environment((builtin_templates_dir(),), False)
+    pending, seen = list(names), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        env.get_template(name)
+        pending += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(dirs: tuple[Path, ...], raw_html: bool) -> jinja2.Environment:
     # Every folder, existing or not: the environment is cached, and a project's templates/
     # folder made after the first render (``docgen templates eject``) must still be seen.
     loader = jinja2.FileSystemLoader([str(d) for d in dirs])
     env = _Sandbox(
+        bytecode_cache=_COMPILED,
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -74,13 +74,19 @@ def run_limited(
     A plain ``os.fork`` rather than ``multiprocessing``: it works inside daemonic
     processes too (Dask's workers), where ``multiprocessing`` may not start children.
     """
-    if time_limit <= 0 or not hasattr(os, "fork"):
+    if not forks(time_limit):
         return fn(*args)
     scratch = tempfile.mkdtemp(prefix="docgen-render-")
     try:
         return _run_forked(fn, args, time_limit, output=output, what=what, scratch=scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def forks(time_limit: float) -> bool:
+    """Whether ``run_limited`` runs a render in a forked child: under a time limit, where
+    ``os.fork`` exists. The parent then warms the engine first (``engine.executors.warm``)."""
+    return time_limit > 0 and hasattr(os, "fork")
 
 
 def _run_forked(
@@ -93,8 +99,11 @@ def _run_forked(
     scratch: str,
 ) -> Any:
     """The fork, the wait under the time limit, and the outcome."""
+    from .engine.executors import no_warming
+
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with no_warming():
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is its result
         os.close(read_fd)
         try:

@@ -226,7 +226,8 @@ def _render(
     # Locally, one job per worker: a job is started only when a worker is free, so none is
     # started for an article that already failed. A cluster schedules (and cancels) itself.
     in_flight = len(pending) if scheduler else max(jobs, 1)
-    with executor_for(jobs, scheduler) as executor:
+    formats = tuple(sorted({job.fmt for _, job in pending}))
+    with executor_for(jobs, scheduler, formats) as executor:
         futures: dict[Future[JobResult], tuple[ArticlePlan, Job]] = {}
 
         def submit_more() -> None:

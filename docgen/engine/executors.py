@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -34,13 +36,45 @@ def exit_on_sigterm(_signum: int, _frame: object) -> None:
     raise SystemExit(143)
 
 
-def _warm_worker() -> None:
+_warmed: set[str] = set()
+_warming = threading.Lock()
+
+
+def warm(formats: Iterable[str]) -> None:
+    """Import each format's backend and run its ``warm()`` hook if it has one, once per
+    process: renders are forked from this process (``worker.py``), so what is warmed here
+    — WeasyPrint's C bindings, fonts, dictionaries — every render inherits instead of
+    setting it up again and throwing it away when its child exits."""
+    from ..formats import get
+
+    with _warming:
+        for name in formats:
+            if name in _warmed:
+                continue
+            _warmed.add(name)
+            hook = getattr(importlib.import_module(get(name).module), "warm", None)
+            if callable(hook):
+                hook()
+
+
+@contextlib.contextmanager
+def no_warming() -> Iterator[None]:
+    """Held around a render's fork: in a process with several threads (a Dask worker),
+    no thread forks while another is warming, since the child would inherit the layout
+    engine's locks held and wait on them until its time limit."""
+    with _warming:
+        yield
+
+
+def _warm_worker(formats: tuple[str, ...] = ()) -> None:
     """A pool worker: ignores Ctrl-C (the coordinator stops it), and on SIGTERM — sent by
     the coordinator, or by Linux when the build dies — exits through its ``finally``
-    blocks, so its job's temporary folder is removed."""
+    blocks, so its job's temporary folder is removed. Its backends are warm: inherited
+    from the coordinator (a fork), else warmed here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     die_with_parent(signal.SIGTERM)
+    warm(formats)
 
 
 class InlineExecutor(Executor):
@@ -62,18 +96,26 @@ def default_jobs() -> int:
 
 
 @contextlib.contextmanager
-def executor_for(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
-    """The executor for a build; on exit (Ctrl-C included) every worker is stopped."""
+def executor_for(
+    jobs: int, scheduler: str | None = None, formats: tuple[str, ...] = ()
+) -> Iterator[Executor]:
+    """The executor for a build; on exit (Ctrl-C included) every worker is stopped.
+
+    ``formats`` are the formats the jobs will render: a local pool's workers are forked
+    from this process after it warmed their backends once (``warm``), rather than each
+    warming its own. Inline and Dask jobs warm in ``run_job``, before forking a render."""
     if scheduler:
         yield from _dask(scheduler)
         return
     if jobs <= 1:
         yield InlineExecutor()
         return
+    warm(formats)
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_warm_worker,
+        initargs=(formats,),
     )
     try:
         yield pool

@@ -113,7 +113,8 @@ def _render_in(root: Path, job: Job) -> JobResult:
     from ..options import RenderOptions
     from ..project import load_project
     from ..theme import load_theme
-    from ..worker import run_limited
+    from ..worker import forks, run_limited
+    from .executors import warm
 
     for name, data in job.files:
         reason = unsafe_name_reason(name)
@@ -137,6 +138,8 @@ def _render_in(root: Path, job: Job) -> JobResult:
 
     render = get(job.fmt).load()
     limit = project.time_limit if job.time_limit is None else job.time_limit
+    if forks(limit):  # warm the engine here, once, rather than in every forked render
+        warm((job.fmt,))
     result = run_limited(render, (edition, options), limit, Path(job.output), doc.path)
     warnings = tuple(_virtual(p, root) for p in result.warnings)
     return JobResult(result.outputs, warnings)

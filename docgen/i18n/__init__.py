@@ -38,7 +38,6 @@ from .record import (
 )
 from .units import Unit, fingerprint
 from .verify import structure_errors
-from .write_back import body_edit, front_matter_edit
 
 __all__ = [
     "FORMATS",
@@ -192,6 +191,10 @@ def _import(exchange: xliff.Exchange, file: Path, path: Path, force: bool) -> Im
             sources[item.id] = {lang: text}
     if problems and not force:
         raise DocgenError(problems)
+    # The round-trip YAML writer only when a translation is written back: `docgen check`
+    # and the exports never load it.
+    from .write_back import body_edit, front_matter_edit
+
     front, written = front_matter_edit(path, lang, art.lang, fields) if fields else (None, [])
     if front is not None:
         _check_front_matter(path, front)

@@ -23,10 +23,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
 from ..errors import DocgenError, Location, Problem
 from ..frontmatter import compose
 from ..model import Localized
@@ -361,6 +357,11 @@ def record_text(
     fields named in ``keep``), one line each. A unit's ``source`` is its accepted text in
     double quotes (one line whatever it holds: escapes, never folds), or, when its
     languages were accepted for different texts, ``{lang: text}``."""
+    # ruamel.yaml only when a record is written: `docgen check` reads records without it.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     units = CommentedMap()
     ids = [u.id for u, loc in article.fields.values() if not loc.is_universal or u.id in keep]
     for ident in [*ids, *(unit.id for unit in article.body.units)]:

@@ -10,10 +10,14 @@ compared with the source, unit for unit, before anything is written.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..markdown import parse_body
 from .record import Article, compare_bodies, group_name
 from .units import Body, body_units
-from .write_back import BodyEdit, body_edit
+
+if TYPE_CHECKING:
+    from .write_back import BodyEdit
 
 STRUCTURE = "changes the document's structure (a code fence, a list, raw HTML, a definition…)"
 
@@ -35,6 +39,8 @@ def structure_errors(
     whole = _fault(article, lang, edit)
     if whole is None:
         return {}
+    from .write_back import body_edit  # ruamel.yaml: only when a translation is written back
+
     found: dict[str, str] = {}
     for ident in edit.rendered:
         reason = _fault(article, lang, body_edit(article, lang, {ident: texts[ident]}))

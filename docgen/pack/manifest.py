@@ -10,6 +10,7 @@ error is a located ``DocgenError`` and every path must pass the pack's name rule
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import platform
 import re
@@ -137,6 +138,7 @@ class Manifest:
         return next((entry for entry in self.outputs if entry.path == path), None)
 
 
+@functools.cache  # installed versions do not change while docgen runs
 def engine_versions() -> tuple[tuple[str, str], ...]:
     """The versions of everything that shapes an output's bytes: docgen, the Python
     rendering libraries (read from their installed metadata, without importing them: the

@@ -16,6 +16,7 @@ from .. import Output, RenderResult
 from ..html.context import article_html
 from .fit import fitted_sheet
 from .weasy import layout, pdf_bytes  # this module is imported only when a PDF is made
+from .weasy import warm as warm  # the engine warmed before renders are forked
 
 
 def render(edition: Edition, options: RenderOptions) -> RenderResult:

@@ -10,6 +10,7 @@ read ``/etc/passwd`` into a PDF or ping a server.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,11 +20,51 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...errors import Location, Problem
 from ...pack.reproducible import UrlMap, project_url_map
+from ...products import get as product
+from ...products import names as product_names
 from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
+from ...templates import precompile_builtins
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi handle, as its font subsetter sees it, with one change: an array
+    made from a list names no size (``hb_codepoint_t[]``, sized by the list).
+
+    The subsetter asks for ``hb_codepoint_t[N]`` with N the glyph count of each font, and
+    cffi parses every new declaration string with pycparser — about 5 ms each, several per
+    PDF, in every forked render. ``T[]`` from the same list is the same memory, parsed
+    once. Everything else is passed through untouched."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        sized = _SIZED_ARRAY.fullmatch(cdecl)
+        if sized and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
+            return self._ffi.new(f"{sized[1]}[]", init)
+        return self._ffi.new(cdecl, init)
+
+
+def _open_arrays() -> None:
+    """Give WeasyPrint's font subsetter the ``_OpenArrays`` handle (once; skipped should
+    its module change shape)."""
+    from weasyprint.pdf import fonts
+
+    ffi = getattr(fonts, "ffi", None)
+    if ffi is not None and not isinstance(ffi, _OpenArrays) and hasattr(ffi, "new"):
+        fonts.ffi = _OpenArrays(ffi)
+
+
+_open_arrays()
 
 
 class PolicyFetcher(URLFetcher):  # type: ignore[misc]
@@ -117,6 +158,56 @@ def layout(
         string=html, base_url=urls.base_url(base_dir), url_fetcher=fetcher
     ).render(pdf_tags=True)
     return document, fetcher
+
+
+_WARM_FONTS = (
+    ("Docgen Serif", "NotoSerif-Regular.ttf", "normal", "normal"),
+    ("Docgen Sans", "NotoSans-Bold.ttf", "bold", "normal"),
+)
+"""Two faces are enough: the warm-up is about the code paths (the C declarations are the
+same for every font), and each face costs a registration and a subsetting."""
+
+_WARM_BODY = """
+<style>
+@page { size: A4; margin: 15mm; @top-center { content: "W"; font: bold 7pt "Docgen Sans"; } }
+body { font-family: "Docgen Serif"; hyphens: auto; }
+b { font-family: "Docgen Sans"; }
+</style>
+<p lang="fr">Une phrase, coopération.</p>
+<p lang="en">A sentence, cooperation.</p>
+<table><tr><td><b>Sans</b></td><td><a href="#x" id="x">l</a></td></tr></table>
+"""
+
+_warmed = False
+
+
+def warm() -> None:
+    """Lay out and write one small page with docgen's own fonts, once per process.
+
+    A process's first render pays for what WeasyPrint sets up lazily: cffi parsing the C
+    declarations of Pango, HarfBuzz and fontconfig on first use, fontconfig's system
+    configuration, the hyphenation dictionaries, the font subsetter. Renders run in forked
+    children (``worker.py``) that exit afterwards, so each used to pay it again; done once
+    in the parent before forking (the coordinator, a pool worker, a Dask worker), every
+    child starts warm. The page reads only docgen's bundled fonts, through the policy
+    fetcher, and its PDF is thrown away: outputs do not change. docgen's own templates are
+    compiled too (``templates.precompile_builtins``)."""
+    global _warmed  # noqa: PLW0603 - once per process, by design
+    if _warmed:
+        return
+    _warmed = True
+    precompile_builtins(dict.fromkeys(product(name).template for name in product_names()))
+    fonts = builtin_templates_dir() / "fonts"
+    faces = "".join(
+        f'@font-face {{ font-family: "{family}"; src: url({(fonts / name).as_uri()});'
+        f" font-weight: {weight}; font-style: {style}; }}"
+        for family, name, weight, style in _WARM_FONTS
+    )
+    html = f"<html><head><style>{faces}</style></head><body>{_WARM_BODY}</body></html>"
+    fetcher = PolicyFetcher((fonts,))
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=fonts.as_uri() + "/", url_fetcher=fetcher)
+    document.render(pdf_tags=True).write_pdf(pdf_tags=True)
 
 
 def pdf_bytes(

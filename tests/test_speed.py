@@ -1,0 +1,277 @@
+"""Cold-path speed: the sheet fitted in two layouts, renders forked warm, and the light
+commands (``check``, ``--help``) without the heavy libraries."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docgen import api
+from docgen.editions.sheet import SheetEdition
+from docgen.formats.html.context import sheet_html
+from docgen.formats.pdf import fit, weasy
+from docgen.formats.pdf.weasy import layout
+from docgen.loading import edition_of
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.theme import load_theme
+
+from .conftest import ARTICLE, REPO
+
+SEED = ARTICLE.read_text(encoding="utf-8")
+
+
+def _variant(folder: Path, name: str, extra_points: int = 0, keep_points: int = 6) -> Path:
+    """The seed with ``keep_points`` of its key points, then ``extra_points`` copies of the
+    first ones: a shorter or longer sheet of the same kind."""
+    points = re.findall(r"  - fr: .*\n    en: .*\n", SEED)
+    assert len(points) == 6
+    chosen = points[:keep_points] + (points * 3)[:extra_points]
+    text = SEED.replace("".join(points), "".join(chosen), 1)
+    if keep_points < 6:  # the short sheet: the timeline goes too
+        text = re.sub(r"timeline:\n(?:  .*\n)+(?=contact:)", "", text, count=1)
+    path = folder / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _fit(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], int]:
+    """The sizes laid out to fit ``path``'s sheet, in order, and its page count."""
+    sizes: list[float] = []
+
+    def counting(edition: SheetEdition, options: RenderOptions, size: float = 10.0) -> str:
+        sizes.append(size)
+        return sheet_html(edition, options, size)
+
+    monkeypatch.setattr(fit, "sheet_html", counting)
+    project = load_project(REPO)
+    edition = edition_of(api.load(path), "sheet", project)
+    assert isinstance(edition, SheetEdition)
+    options = RenderOptions(project, theme=load_theme(project))
+    document, _fetcher = fit.fitted_sheet(edition, options)
+    return sizes, len(document.pages)
+
+
+def _pages_at(path: Path, size: float) -> int:
+    project = load_project(REPO)
+    edition = edition_of(api.load(path), "sheet", project)
+    assert isinstance(edition, SheetEdition)
+    html = sheet_html(edition, RenderOptions(project), size)
+    document, _ = layout(html, project, path.parent)
+    return len(document.pages)
+
+
+def test_seed_sheet_fits_in_two_layouts_at_the_largest_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sizes, pages = _fit(ARTICLE, monkeypatch)
+    assert pages == 1
+    assert sizes == [10.0, 9.0]  # 9 pt, as the step-by-step search found: 9.5 overflows
+    assert _pages_at(ARTICLE, 9.5) == 2
+
+
+def test_long_sheet_fits_in_two_layouts_at_the_largest_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _variant(tmp_path, "long", extra_points=2)
+    sizes, pages = _fit(path, monkeypatch)
+    assert pages == 1
+    assert sizes == [10.0, 8.5]  # 9 pt overflows (below), 8.5 fits: no search
+    assert _pages_at(path, sizes[-1] + 0.5) == 2
+
+
+def test_short_sheet_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes, pages = _fit(_variant(tmp_path, "short", keep_points=3), monkeypatch)
+    assert (sizes, pages) == ([10.0], 1)
+
+
+class _Tried:
+    """A layout as ``next_size`` sees it: its page count and measured overflow."""
+
+    def __init__(self, pages: int, overflow: float | None) -> None:
+        self.document = type("Doc", (), {"pages": [None] * pages})()
+        self.overflow = overflow
+
+    @property
+    def fits(self) -> bool:
+        return len(self.document.pages) == 1
+
+
+def test_the_search_goes_up_when_the_law_says_the_next_size_fits() -> None:
+    """A first guess too low (the content shrinks slower than ``K`` says) is raised while
+    the law through the layouts made says the next size up fits too."""
+    pages_and_overflow = {10.0: (2, 1.30), 8.0: (1, 0.80), 8.5: (1, 0.85), 9.0: (2, 1.02)}
+    made: list[float] = []
+
+    def lay_out(size: float) -> _Tried:
+        made.append(size)
+        return _Tried(*pages_and_overflow[size])
+
+    tried = fit.search(lay_out)  # type: ignore[arg-type]
+    assert made == [10.0, 8.0, 8.5, 9.0]
+    assert max(s for s, t in tried.items() if t.fits) == 8.5
+
+
+def test_a_missed_prediction_searches_on() -> None:
+    """Measured on a sheet whose 9.5 pt layout overflows by 2 %: the law through 10 and 9.5
+    pt then predicts 9 pt; a fitting guess whose next size up the law says fits is raised."""
+    tried = {10.0: _Tried(2, 1.069), 9.5: _Tried(2, 1.024)}
+    assert fit.next_size(tried) == 9.0  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.80)}
+    assert fit.next_size(tried) == 8.5  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.99)}
+    assert fit.next_size(tried) is None  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, None)}  # not measured: one size at a time
+    assert fit.next_size(tried) == 9.5  # type: ignore[arg-type]
+    tried = {10.0: _Tried(2, 2.0), 8.0: _Tried(2, 1.3)}  # the floor overflows: give up
+    assert fit.next_size(tried) is None  # type: ignore[arg-type]
+
+
+WARM_THEN_RENDER = """
+import sys
+from pathlib import Path
+from docgen import api
+from docgen.engine.executors import warm
+from docgen.formats import get
+from docgen.loading import edition_of
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.theme import load_theme
+from weasyprint.text.ffi import ffi
+
+if sys.argv[2] == "warm":
+    warm(("pdf",))
+project = load_project(Path(sys.argv[1]))
+options = RenderOptions(project, theme=load_theme(project))
+doc = api.load(Path(sys.argv[1]) / "source" / "maroc-kazakhstan.md")
+before = set(ffi._parsed_types)
+render = get("pdf").load()
+for product in ("brief", "sheet"):
+    render(edition_of(doc, product, project), options)
+print(sorted(set(ffi._parsed_types) - before))
+"""
+
+
+def _declarations_parsed_by_renders(warm: bool) -> list[str]:
+    """C declarations cffi had to parse (pycparser, milliseconds each) while a fresh
+    process rendered the seed's brief and sheet, warmed first or not."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_THEN_RENDER, str(REPO), "warm" if warm else "cold"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    parsed: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return parsed
+
+
+def test_a_warmed_process_renders_without_parsing_c_declarations() -> None:
+    """What a render forked from a warmed parent no longer pays: cffi parsing Pango's,
+    fontconfig's and HarfBuzz's declarations (the font subsetter's arrays included, whose
+    sizes vary with every font)."""
+    assert _declarations_parsed_by_renders(warm=False)  # the cold cost is real
+    assert _declarations_parsed_by_renders(warm=True) == []
+
+
+def test_open_arrays_hold_the_same_values() -> None:
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import ffi
+
+    assert isinstance(fonts.ffi, weasy._OpenArrays)
+    values = [3, 1, 4, 1, 5]
+    made = fonts.ffi.new("hb_codepoint_t[5]", values)
+    assert ffi.typeof(made) == ffi.typeof("hb_codepoint_t[]")
+    assert list(made) == values
+    assert ffi.typeof(fonts.ffi.new("hb_tag_t[4]")) == ffi.typeof("hb_tag_t[4]")
+
+
+def test_the_control_character_fast_path_refuses_exactly_what_the_loop_does() -> None:
+    """``source._SUSPECT`` clears clean files in one search; every code point it lets
+    through, the per-character check lets through too, and conversely."""
+    import unicodedata
+
+    from docgen import source
+
+    for point in range(0x110000):
+        if 0xD800 <= point <= 0xDFFF or point == 0x0A:  # surrogates; lines are split on \n
+            continue
+        ch = chr(point)
+        refused = (ch != "\t" and unicodedata.category(ch) == "Cc") or source._is_noncharacter(ch)
+        assert bool(source._SUSPECT.search(ch)) == refused, hex(point)
+
+
+HEAVY = ("weasyprint", "docx", "pyhanko", "cryptography", "distributed", "ruamel", "jinja2")
+"""What the light commands never load: the layout and Word engines, signing, Dask, the
+round-trip YAML writer, the template engine."""
+
+
+def _imported(*args: str, cwd: Path = REPO) -> set[str]:
+    """Every module a fresh ``python -m docgen ARGS`` imports, from ``-X importtime``'s
+    report on standard error (``import time: self | cumulative | name``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "docgen", *args],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "docgen.cli" in names  # the report was read
+    return names
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("check", str(ARTICLE)), ("check",)], ids=["help", "check", "all"]
+)
+def test_light_commands_import_no_engine(args: tuple[str, ...]) -> None:
+    names = _imported(*args)
+    # check compiles the templates a build would use, so it needs the template engine
+    heavy = HEAVY if args == ("--help",) else tuple(m for m in HEAVY if m != "jinja2")
+    loaded = sorted(n for n in names if n.split(".")[0] in heavy)
+    assert loaded == [], loaded
+
+
+def test_builtin_templates_compile_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job's environment (its own search path) reuses docgen's templates as compiled by
+    ``precompile_builtins`` in the parent; a project's own template still compiles."""
+    import jinja2
+
+    from docgen import templates
+    from docgen.project import builtin_templates_dir
+
+    templates.precompile_builtins(["brief/brief.html", "summary/summary.html"])
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return real(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    job_dirs = (tmp_path / "templates", builtin_templates_dir())
+    env = templates._environment(job_dirs, False)
+    env.get_template("brief/brief.html")
+    env.get_template("summary/summary.html")
+    assert compiled == []
+    own = tmp_path / "templates" / "brief" / "brief.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("<p>{{ 1 }}</p>", encoding="utf-8")
+    fresh = templates._environment((tmp_path / "templates", builtin_templates_dir()), True)
+    assert fresh.get_template("brief/brief.html").render() == "<p>1</p>"
+    assert compiled == ["brief/brief.html"]
