@@ -102,6 +102,10 @@ class Rebuilds:
         self.root = project.root / PREVIEW_DIR
         self.web = Builder("web", self.build_web)
         self.files = Builder("files", self.build_files)
+        self.one_at_a_time = threading.Lock()
+        """The PDF and Word builds fork their renders; a fork while the other thread is
+        inside WeasyPrint (holding fontconfig's or cffi's locks) would give a child that
+        hangs until its time limit. So the two builds never overlap."""
 
     @property
     def web_dir(self) -> Path:
@@ -116,13 +120,14 @@ class Rebuilds:
         it computes are kept for the next edit)."""
         project = dataclasses.replace(self.project, time_limit=0)
         try:
-            result = api.build(
-                self.sources,
-                formats=WEB_FORMATS,
-                languages=["all"],
-                output=self.web_dir,
-                project=project,
-            )
+            with self.one_at_a_time:
+                result = api.build(
+                    self.sources,
+                    formats=WEB_FORMATS,
+                    languages=["all"],
+                    output=self.web_dir,
+                    project=project,
+                )
         except DocgenError as exc:
             self.state.failed(exc.problems)
             self.say("\n".join(str(p) for p in exc.problems))
@@ -141,13 +146,14 @@ class Rebuilds:
         """The PDF and Word files, for the index's links (their errors show there)."""
         self.state.files_building(True)
         try:
-            result = api.build(
-                self.sources,
-                formats=FILE_FORMATS,
-                languages=["all"],
-                output=self.files_dir,
-                project=self.project,
-            )
+            with self.one_at_a_time:
+                result = api.build(
+                    self.sources,
+                    formats=FILE_FORMATS,
+                    languages=["all"],
+                    output=self.files_dir,
+                    project=self.project,
+                )
         except DocgenError as exc:
             self.state.files_built([], [str(p) for p in exc.problems])
             return
