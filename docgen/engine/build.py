@@ -87,6 +87,7 @@ def plan(
                         output=output,
                         source=reader.name(doc.path, doc.path.parent),
                         files=files,
+                        digests=reader.digests(files),
                         draft=options.draft,
                         pdf_variant=options.pdf_variant,
                         source_date_epoch=options.source_date_epoch,

@@ -9,6 +9,7 @@ one of them does.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .. import source
@@ -27,6 +28,7 @@ class InputReader:
         self.project = project
         self.root = project.root.resolve()
         self._bytes: dict[Path, bytes] = {}
+        self._digests: dict[int, tuple[bytes, str]] = {}
         shared: list[Path] = []
         if project.config_path is not None:
             shared.append(project.config_path)
@@ -47,6 +49,18 @@ class InputReader:
         if real.is_relative_to(article_dir.resolve()):
             return f"{ARTICLE}/{real.relative_to(article_dir.resolve()).as_posix()}"
         raise DocgenError.at(path, "outside the project and the article's folder")
+
+    def digests(self, files: tuple[tuple[str, bytes], ...]) -> tuple[tuple[str, str], ...]:
+        """The sha256 of each file, computed once per build: every job of an article (and
+        every article) shares the same templates, theme and sources."""
+        found = []
+        for name, data in files:
+            known = self._digests.get(id(data))
+            if known is None or known[0] is not data:
+                known = (data, hashlib.sha256(data).hexdigest())
+                self._digests[id(data)] = known
+            found.append((name, known[1]))
+        return tuple(found)
 
     def read(self, path: Path) -> bytes:
         real = path.resolve()

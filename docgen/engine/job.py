@@ -51,8 +51,14 @@ class Job:
     """Seconds the render may take (the coordinator's setting); not part of the key: it
     decides whether an output is made, never what it holds."""
 
+    digests: tuple[tuple[str, str], ...] = field(default=())
+    """Each input's sha256 by virtual name, as the reader computed it once per file and
+    build (``inputs.InputReader``); computed from ``files`` when not given."""
+
     def inputs(self) -> dict[str, str]:
         """Every input's sha256, by virtual name."""
+        if self.digests:
+            return dict(self.digests)
         return {name: hashlib.sha256(data).hexdigest() for name, data in self.files}
 
     def key(self) -> str:
