@@ -231,7 +231,7 @@ def check(
     the warnings.
     """
     from .binder.config import load_packs
-    from .templates import compile_templates
+    from .template_check import compile_templates
 
     project = project or load_project()
     theme = load_theme(project)

@@ -103,21 +103,29 @@ class Localized:
 
 @dataclass(frozen=True)
 class Text:
+    """Plain text, after typography: the only inline that holds words."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Emphasis:
+    """Emphasised text (``*text*``), rendered in italics."""
+
     children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strong:
+    """Strong text (``**text**``), rendered in bold."""
+
     children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strikethrough:
+    """Struck-out text (``~~text~~``)."""
+
     children: tuple[Inline, ...]
 
 
@@ -139,6 +147,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Image:
+    """An inline image: ``src`` as written in the source, resolved by the backends."""
+
     src: str
     alt: str
     title: str = ""
@@ -182,6 +192,8 @@ Inline = (
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of inlines."""
+
     children: tuple[Inline, ...]
     line: int = 0
 
@@ -213,12 +225,16 @@ class Section:
 
 @dataclass(frozen=True)
 class ListItem:
+    """One item of a list: blocks, the first usually a paragraph."""
+
     children: tuple[Block, ...]
     line: int = 0
 
 
 @dataclass(frozen=True)
 class BulletList:
+    """A bullet list; ``tight`` when its items are not separated by blank lines."""
+
     items: tuple[ListItem, ...]
     tight: bool = True
     line: int = 0
@@ -226,6 +242,8 @@ class BulletList:
 
 @dataclass(frozen=True)
 class OrderedList:
+    """A numbered list starting at ``start``."""
+
     items: tuple[ListItem, ...]
     start: int = 1
     tight: bool = True
@@ -234,12 +252,16 @@ class OrderedList:
 
 @dataclass(frozen=True)
 class BlockQuote:
+    """A quotation (``> text``) holding blocks."""
+
     children: tuple[Block, ...]
     line: int = 0
 
 
 @dataclass(frozen=True)
 class CodeBlock:
+    """Preformatted code; ``info`` is the fence's language, never typeset."""
+
     text: str
     info: str = ""
     line: int = 0
@@ -247,6 +269,8 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class ThematicBreak:
+    """A thematic break (``---``) between passages."""
+
     line: int = 0
 
 
@@ -269,6 +293,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class TableCell:
+    """One cell of a table: inlines only, as in GFM."""
+
     children: tuple[Inline, ...]
 
 
@@ -299,6 +325,8 @@ Block = (
 
 @dataclass(frozen=True)
 class Footnote:
+    """A footnote's text, numbered in order of first reference."""
+
     label: str
     number: int
     children: tuple[Block, ...]
@@ -327,6 +355,8 @@ class PartialDate:
 
 @dataclass(frozen=True)
 class Author:
+    """An author, with a role and an organization in every language."""
+
     name: str
     role: Localized | None = None
     organization: Localized | None = None
@@ -334,6 +364,8 @@ class Author:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One dated entry of the timeline."""
+
     date: PartialDate
     text: Localized
     pos: Pos = NOWHERE

@@ -20,7 +20,7 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import Location, Problem, TemplateError
+from .errors import TemplateError
 from .formats.html.writer import HtmlWriter
 from .labels import format_long_date, format_partial_date
 from .model import Localized, PartialDate
@@ -196,39 +196,3 @@ def _template_frame(exc: BaseException, project: Project) -> tuple[Path | None, 
             found = (Path(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def compile_templates(project: Project, names: list[str]) -> list[Problem]:
-    """Compile ``names`` and every template they include, extend or import, without
-    rendering: ``docgen check`` finds a broken template before a build fails on it. A
-    syntax error names the template file and line; a missing include, the line naming it.
-    """
-    from jinja2 import nodes
-
-    env = environment(project)
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    todo: list[tuple[str, Path | None, int]] = [(name, None, 0) for name in names]
-    while todo:
-        name, parent, line = todo.pop(0)
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-            env.get_template(name)
-            tree = env.parse(source, name, filename)
-        except jinja2.TemplateSyntaxError as exc:
-            path = Path(exc.filename) if exc.filename else Path(name)
-            message = f"template syntax error: {exc.message}"
-            problems.append(Problem(Location(path, exc.lineno or 0), message))
-            continue
-        except jinja2.TemplateNotFound:
-            where = Location(parent or Path(name), line)
-            problems.append(Problem(where, f"template not found: {name}"))
-            continue
-        for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
-            template = getattr(node, "template", None)
-            if isinstance(template, nodes.Const) and isinstance(template.value, str):
-                todo.append((template.value, Path(filename or name), node.lineno))
-    return problems

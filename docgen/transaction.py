@@ -38,6 +38,8 @@ _POLL = 0.05
 
 @dataclass
 class _Planned:
+    """One file a transaction will write: its target and new bytes."""
+
     target: Path
     temp: Path
     backup: Path | None = None

@@ -33,6 +33,8 @@ class Cover:
 
 @dataclass(frozen=True)
 class TimelineItem:
+    """A timeline entry as the templates show it: its date in words, its text."""
+
     date: str
     date_iso: str
     text: str

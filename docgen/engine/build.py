@@ -48,6 +48,8 @@ class ArticlePlan:
 
 @dataclass
 class EngineResult:
+    """What the engine made: the files written and the warnings to show."""
+
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rendered: int = 0
@@ -175,6 +177,8 @@ def run(
 
 @dataclass
 class _Counter:
+    """The progress line's counts of jobs done and to do."""
+
     total: int
     on_progress: Progress | None
     done: int = 0

@@ -10,34 +10,18 @@ installed and nothing else — no shared folder.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import multiprocessing
 import os
 import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from ..errors import ConfigError
-
-
-def die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Ask Linux to send ``sig`` to this process when its parent dies, so that a killed
-    build never leaves a render running (and writing) on its own. Elsewhere: nothing."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, sig)
-
-
-def exit_on_sigterm(_signum: int, _frame: object) -> None:
-    raise SystemExit(143)
-
+from ..processes import WARMING, die_with_parent, exit_on_sigterm
 
 _warmed: set[str] = set()
-_warming = threading.Lock()
 
 
 def warm(formats: Iterable[str]) -> None:
@@ -47,7 +31,7 @@ def warm(formats: Iterable[str]) -> None:
     setting it up again and throwing it away when its child exits."""
     from ..formats import get
 
-    with _warming:
+    with WARMING:
         for name in formats:
             if name in _warmed:
                 continue
@@ -57,24 +41,21 @@ def warm(formats: Iterable[str]) -> None:
                 hook()
 
 
-@contextlib.contextmanager
-def no_warming() -> Iterator[None]:
-    """Held around a render's fork: in a process with several threads (a Dask worker),
-    no thread forks while another is warming, since the child would inherit the layout
-    engine's locks held and wait on them until its time limit."""
-    with _warming:
-        yield
-
-
 def _warm_worker(formats: tuple[str, ...] = ()) -> None:
     """A pool worker: ignores Ctrl-C (the coordinator stops it), and on SIGTERM — sent by
     the coordinator, or by Linux when the build dies — exits through its ``finally``
     blocks, so its job's temporary folder is removed. Its backends are warm: inherited
     from the coordinator (a fork), else warmed here."""
+    from multiprocessing import util
+
+    from ..worker import close_process_session, open_process_session
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     die_with_parent(signal.SIGTERM)
     warm(formats)
+    open_process_session()
+    util.Finalize(None, close_process_session, exitpriority=10)
 
 
 class InlineExecutor(Executor):
@@ -103,12 +84,17 @@ def executor_for(
 
     ``formats`` are the formats the jobs will render: a local pool's workers are forked
     from this process after it warmed their backends once (``warm``), rather than each
-    warming its own. Inline and Dask jobs warm in ``run_job``, before forking a render."""
+    warming its own, and each keeps its render children warm for the build
+    (``worker.render_session``), as the inline executor does. Dask jobs warm in
+    ``run_job``, before forking a render."""
     if scheduler:
         yield from _dask(scheduler)
         return
+    from ..worker import render_session
+
     if jobs <= 1:
-        yield InlineExecutor()
+        with render_session():
+            yield InlineExecutor()
         return
     warm(formats)
     pool = ProcessPoolExecutor(

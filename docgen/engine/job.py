@@ -119,7 +119,7 @@ def _render_in(root: Path, job: Job) -> JobResult:
     from ..options import RenderOptions
     from ..project import load_project
     from ..theme import load_theme
-    from ..worker import forks, run_limited
+    from ..worker import forks, in_session, run_limited
     from .executors import warm
 
     for name, data in job.files:
@@ -144,7 +144,9 @@ def _render_in(root: Path, job: Job) -> JobResult:
 
     render = get(job.fmt).load()
     limit = project.time_limit if job.time_limit is None else job.time_limit
-    if forks(limit):  # warm the engine here, once, rather than in every forked render
+    if forks(limit) and not in_session():
+        # A child per render (a Dask job): warm the engine here, once for this process,
+        # rather than in every child. In a session the children stay warm themselves.
         warm((job.fmt,))
     result = run_limited(render, (edition, options), limit, Path(job.output), doc.path)
     warnings = tuple(_virtual(p, root) for p in result.warnings)

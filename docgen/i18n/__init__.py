@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from ..errors import DocgenError, Location, Problem, display_path
 from ..frontmatter import LANG_CODE, parse_front_matter
@@ -23,7 +24,6 @@ from ..model import Pos
 from ..project import declared_fields
 from ..source import split, translation_of
 from ..transaction import locked, write_all
-from . import po, xliff
 from .record import (
     Article,
     Record,
@@ -38,6 +38,9 @@ from .record import (
 )
 from .units import Unit, fingerprint
 from .verify import structure_errors
+
+if TYPE_CHECKING:  # the exchange formats load only when a file is exchanged
+    from . import xliff
 
 __all__ = [
     "FORMATS",
@@ -100,6 +103,8 @@ def export(path: Path, fmt: str, lang: str | None = None) -> str:
     items = entries(
         article, found.fingerprints if found else None, lang, found.sources if found else None
     )
+    from . import po, xliff
+
     write = xliff.write if fmt == "xliff" else po.write
     return write(path.name, article.lang, lang, items, article.date)
 
@@ -243,6 +248,8 @@ def _changed(unit: Unit, lang: str, exported: str) -> str:
 
 def _read(file: Path) -> xliff.Exchange:
     """Read a translator's file, XLIFF or PO, by its suffix (or its first character)."""
+    from . import po, xliff
+
     if not file.is_file():
         raise DocgenError.at(file, "no such file")
     suffix = file.suffix.lower()

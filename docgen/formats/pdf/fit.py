@@ -38,6 +38,8 @@ exponent between two sizes ranged from about 0.8 to 1.7 (lines rewrap in steps).
 
 @dataclass
 class _Layout:
+    """One layout of the sheet at one font size, and whether it fits."""
+
     document: Any
     fetcher: PolicyFetcher
     overflow: float | None
