@@ -187,6 +187,7 @@ FRENCH = [
     ("a — b — c — d — e", "a —\u00a0b\u00a0— c —\u00a0d\u00a0— e"),
     ("Il a — c'est sûr ! — refusé.", "Il a —\u00a0c’est sûr\u202f!\u00a0— refusé."),
     ("Il a\n— dit-on —\nrefusé.", "Il a\n—\u00a0dit-on\u00a0—\nrefusé."),
+    ("Il a — selon M. Dupont — refusé.", "Il a —\u00a0selon M.\u00a0Dupont\u00a0— refusé."),
     ("« Il a — dit-il — refusé »", "«\u202fIl a —\u00a0dit-il\u00a0— refusé\u202f»"),
     ("— Oui, dit-il — enfin — peut-être.", "— Oui, dit-il —\u00a0enfin\u00a0— peut-être."),
 ]

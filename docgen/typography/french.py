@@ -90,10 +90,11 @@ _TIME_MINUTES = re.compile(
     rf"(?P<space>{SP}++)(?=[0-5]\d(?!\w))"
 )
 
-# The end of a sentence between two dashes: final punctuation, closers, a space and a
-# capital; or a line break and a capital.
+# The end of a sentence between two dashes: final punctuation, closers, a breaking space
+# and a capital; or a line break and a capital. Not a no-break space: "M.\u00a0Dupont" (the
+# abbreviation rules run first) ends no sentence.
 _SENTENCE_END = re.compile(
-    rf"[.!?…][»”’)\]\"]*+{SP}++(?=[{_CAPITAL}])"
+    rf"[.!?…][»”’)\]\"]*+[ \t\n]++(?=[{_CAPITAL}])"
     rf"|\n[ \t\u00a0\u202f\u2009]*+(?=[{_CAPITAL}—])"
 )
 
