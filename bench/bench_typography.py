@@ -35,6 +35,14 @@ SHAPES: dict[str, tuple[str, int]] = {
     "e-mails": ("a.b@c.d ", 100 * KB),
     "urls and marks": ("http://a ? ", 100 * KB),
     "quoted words": ('"a" ', 100 * KB),
+    "dashes": ("— ", 100 * KB),
+    "incises": ("a — b — ", 100 * KB),
+    "sentences and dashes": (". A — ", 100 * KB),
+    "titles": ("M. A ", 100 * KB),
+    "numeros": ("n° 1 ", 100 * KB),
+    "times": ("14 h 30 ", 100 * KB),
+    "units": ("1 km ", 100 * KB),
+    "elisions": ("rock 'n' ", 100 * KB),
 }
 
 

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
+import pdfplumber
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docgen import api
 from docgen.model import (
     Author,
     BulletList,
@@ -44,10 +47,15 @@ from docgen.model import (
     Text,
     TimelineEntry,
 )
+from docgen.options import RenderOptions
+from docgen.project import load_project
 from docgen.typography import apply, fix_text
 from docgen.typography.engine import Edit, Piece, Rule, run_rules
 from docgen.typography.french import FRENCH_RULES, NUMBER_UNIT, UNITS
 from docgen.typography.protected import Protected, email_spans
+from tests.rendering import render_pdf, render_report
+
+from .conftest import REPO, pdf_text
 
 # --------------------------------------------------------------------------- French
 
@@ -145,6 +153,43 @@ FRENCH = [
     # E-mail addresses end before sentence punctuation; "x@y" has no domain, it is prose.
     ("écrire à a.b+tag@example.org?", "écrire à a.b+tag@example.org\u202f?"),
     ("voir x@y?", "voir x@y\u202f?"),
+    # Abbreviations: U+00A0 replaces the space typed after them.
+    ("M. Dupont", "M.\u00a0Dupont"),
+    ("MM. Dupont et Durand", "MM.\u00a0Dupont et Durand"),
+    ("M. le ministre", "M.\u00a0le ministre"),
+    ("Mme de Staël et Mmes Roy", "Mme\u00a0de Staël et Mmes\u00a0Roy"),
+    ("Mlle Roy, Mlles Roy", "Mlle\u00a0Roy, Mlles\u00a0Roy"),
+    ("le Dr Martin et le Pr Alami", "le Dr\u00a0Martin et le Pr\u00a0Alami"),
+    ("Mgr Lustiger", "Mgr\u00a0Lustiger"),
+    ("Me Martin plaide", "Me\u00a0Martin plaide"),
+    ("voir l’art. 3, p. 45 et pp. 12-14", "voir l’art.\u00a03, p.\u00a045 et pp.\u00a012-14"),
+    ("Art. 3 du chap. IV", "Art.\u00a03 du chap.\u00a0IV"),
+    ("vol. 2, fig. 7", "vol.\u00a02, fig.\u00a07"),
+    ("l’art. L. 121-1", "l’art.\u00a0L. 121-1"),
+    ("cf. supra et cf. p. 3", "cf.\u00a0supra et cf.\u00a0p.\u00a03"),
+    ("le n° 12", "le n°\u00a012"),
+    ("le dossier n° 12345", "le dossier n°\u00a012345"),
+    ("le dossier N°\u202f12345", "le dossier N°\u00a012345"),
+    ("les n°s 3 et 4", "les n°s\u00a03 et 4"),
+    ("le nº 7", "le nº\u00a07"),
+    ("M.\nDupont", "M.\u00a0Dupont"),
+    # Times: both spaces of "14 h 30" no-break; the hour 0-24, the minutes two digits.
+    ("à 14 h 30 précises", "à 14\u00a0h\u00a030 précises"),
+    ("de 9 h 05 à 14 h", "de 9\u00a0h\u00a005 à 14\u00a0h"),
+    ("à 0 h 00", "à 0\u00a0h\u00a000"),
+    ("à 24 h 00.", "à 24\u00a0h\u00a000."),
+    ("30 h 30 de vol", "30\u00a0h 30 de vol"),
+    ("14 h 75", "14\u00a0h 75"),
+    ("14 h 305", "14\u00a0h 305"),
+    # Incises: U+00A0 inside a pair of em dashes, the outer spaces stay.
+    ("Il a — dit-on — refusé.", "Il a —\u00a0dit-on\u00a0— refusé."),
+    ("Il a — dit-on —, refusé.", "Il a —\u00a0dit-on\u00a0—, refusé."),
+    ("a — b — c — d — e", "a —\u00a0b\u00a0— c —\u00a0d\u00a0— e"),
+    ("Il a — c'est sûr ! — refusé.", "Il a —\u00a0c’est sûr\u202f!\u00a0— refusé."),
+    ("Il a\n— dit-on —\nrefusé.", "Il a\n—\u00a0dit-on\u00a0—\nrefusé."),
+    ("Il a — selon M. Dupont — refusé.", "Il a —\u00a0selon M.\u00a0Dupont\u00a0— refusé."),
+    ("« Il a — dit-il — refusé »", "«\u202fIl a —\u00a0dit-il\u00a0— refusé\u202f»"),
+    ("— Oui, dit-il — enfin — peut-être.", "— Oui, dit-il —\u00a0enfin\u00a0— peut-être."),
 ]
 
 # Text that must come back exactly as typed (exceptions and already-correct typography).
@@ -165,7 +210,32 @@ FRENCH_UNCHANGED = [
     "la norme ISO 9001",
     "la norme ISO 14001",
     "la faille CVE-2024-12345",
-    "le dossier n° 12345",
+    # Dashes whose role is not an incise keep the space typed after them.
+    "— Bonjour, dit-il.",
+    "  — Bonjour.",
+    "Il dit\u00a0:\n— Bonjour.\n— Au revoir.",
+    "— Tu viens\u202f? — Non. — Pourquoi\u202f?",
+    "Il a refusé — dit-on.",
+    "AMCAP — Bureau du président-fondateur",
+    "Paris — la ville. Rabat — la capitale.",
+    "Rabat — Maroc\nAstana — Kazakhstan",
+    "Il a — c’est sûr\u202f! — Paris a refusé.",
+    "a—b—c et a —b— c",
+    "2020 – 2025 et 2026 – 2030",
+    "— —",
+    # Abbreviations only where they are unambiguous, and only as whole words.
+    "Me voici",
+    "dis-le-moi Me voici",
+    "M.Dupont",
+    "l’art. Nous",
+    "de l'art. Nous".replace("'", "’"),
+    "un p. ex. ici",
+    "la FIG. 3",
+    "nos 12 propositions",
+    "un nom. Dupont",
+    "le n°12",
+    "à 14h30",
+    "10:55 et 14 h30",
     "le +212 5 37 12 34 56",
     "le 06 12 34 56 78",
     "std::vector",
@@ -197,6 +267,22 @@ ENGLISH = [
     ("Wait...", "Wait…"),
     ("see https://example.org/a?b=1 ; ok", "see https://example.org/a?b=1; ok"),
     ('a lone " quote', 'a lone " quote'),
+    # A number and its unit: a typed space becomes U+00A0.
+    ("up 10.5 % on 12 km", "up 10.5\u00a0% on 12\u00a0km"),
+    ("3.5 GW and 5 kg", "3.5\u00a0GW and 5\u00a0kg"),
+    ("12,000 km", "12,000\u00a0km"),
+    ("12\u2009kWh", "12\u00a0kWh"),
+    ("20 °C", "20\u00a0°C"),
+    ("17400 km and 5 %", "17400\u00a0km and 5\u00a0%"),
+    # Elisions at a word's start: ’, not the opening quote.
+    ("rock 'n' roll", "rock ’n’ roll"),
+    ("rock 'n roll", "rock ’n roll"),
+    ("'tis the season", "’tis the season"),
+    ("'Twas the night", "’Twas the night"),
+    ("let 'em go", "let ’em go"),
+    ("wait 'til dawn, 'cause", "wait ’til dawn, ’cause"),
+    ("the '90s and 'em", "the ’90s and ’em"),
+    ('"\'tis so"', "“’tis so”"),
 ]
 
 ENGLISH_UNCHANGED = [
@@ -205,8 +291,21 @@ ENGLISH_UNCHANGED = [
     "C:\\Temp\\file",
     "“Fine,” he said; don’t.",
     "Morocco–Kazakhstan: a model partnership",
-    "17400 km and 5 %",
     "he is 5'10 tall",
+    # No space is inserted between a number and its unit; a word is not a unit.
+    "10% and 5kg",
+    "in 3 miles, 2 mins",
+    "in 2012 I left",
+    "5\u202f%",
+    # A quoted word is no elision.
+    "the word ‘em’",
+    "rock ’n’ roll",
+]
+
+ENGLISH_QUOTED = [
+    ("the word 'em' here", "the word ‘em’ here"),
+    ("an 'emblem'", "an ‘emblem’"),
+    ("'Tisane' is French", "‘Tisane’ is French"),
 ]
 
 # --------------------------------------------------------------------------- other languages
@@ -245,6 +344,19 @@ def test_english_leaves_alone(text: str) -> None:
     assert fix_text(text, "en") == text
 
 
+@pytest.mark.parametrize(("text", "expected"), ENGLISH_QUOTED)
+def test_english_quoted_words_are_not_elisions(text: str, expected: str) -> None:
+    assert fix_text(text, "en") == expected
+
+
+def test_english_elisions_and_units_stay_english() -> None:
+    # The French rules never see English text, and the other way round.
+    assert fix_text("M. Dupont et Me Martin, rock 'n' roll", "en") == (
+        "M. Dupont et Me Martin, rock ’n’ roll"
+    )
+    assert fix_text("à 14 h 30", "de") == "à 14 h 30"
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), OTHER)
 def test_other_languages(lang: str, text: str, expected: str) -> None:
     assert fix_text(text, lang) == expected
@@ -268,8 +380,11 @@ def test_empty_text() -> None:
 # --------------------------------------------------------------------------- idempotence
 
 # Text made of the characters the rules care about, so that random strings hit them.
-_TYPO_CHARS = [*"ab lÉ'\"!?;:.,«»“”‘’()-/hkm%€0123456789\n", "\u00a0", "\u202f", "\u2009"]
-_TYPO_TOKENS = ["https://x.fr/", "www.", "@", "10:55", "10h30", "ISO ", "..."]
+_TYPO_CHARS = [*"ab lÉ'\"!?;:.,«»“”‘’()-/hkm%€0123456789\n—", "\u00a0", "\u202f", "\u2009"]
+_TYPO_TOKENS = [
+    *("https://x.fr/", "www.", "@", "10:55", "10h30", "ISO ", "..."),
+    *("M. ", "Me ", "art. ", "cf. ", "n° ", "n°s ", " h ", " — ", "'n' ", "'em", "'tis", " GW"),
+]
 _TYPO_TEXT = st.lists(st.sampled_from([*_TYPO_CHARS, *_TYPO_TOKENS]), max_size=40).map("".join)
 
 
@@ -488,7 +603,7 @@ def test_metadata_fixed_per_language() -> None:
     assert fixed.summary == Localized.of(
         {"fr": "Un «\u202fpartenariat\u202f»", "en": "A “partnership”"}
     )
-    assert fixed.key_points == (Localized.of({"fr": "17\u202f400\u00a0km", "en": "17400 km"}),)
+    assert fixed.key_points == (Localized.of({"fr": "17\u202f400\u00a0km", "en": "17400\u00a0km"}),)
     assert fixed.timeline[0].text == Localized.of({"fr": "Visite\u202f!"})
     assert fixed.timeline[0].date == PartialDate(2025, 11)
     assert fixed.contact == Localized.of({"fr": "Bureau\u00a0: Rabat", "en": "Office: Rabat"})
@@ -626,6 +741,34 @@ _SHAPES: dict[str, tuple[str, int, Callable[[str], str], Callable[[str], str]]] 
         lambda run: run.replace('"a"', "«\u202fa\u202f»"),
         lambda run: run.replace('"a"', "“a”"),
     ),
+    "dashes": ("— ", 100 * KB, _same, _same),
+    "incises": (
+        "a — b — ",
+        100 * KB,
+        lambda run: run.replace("— b —", "—\u00a0b\u00a0—"),
+        _same,
+    ),
+    "sentences and dashes": (". A — ", 100 * KB, _same, _same),
+    "titles": (
+        "M. A ",
+        100 * KB,
+        lambda run: run.replace("M. A", "M.\u00a0A"),
+        _same,
+    ),
+    "numeros": ("n° 1 ", 100 * KB, lambda run: run.replace("n° 1", "n°\u00a01"), _same),
+    "times": (
+        "14 h 30 ",
+        100 * KB,
+        lambda run: run.replace("14 h 30", "14\u00a0h\u00a030"),
+        lambda run: run.replace("14 h 30", "14\u00a0h 30"),
+    ),
+    "units": (
+        "1 km ",
+        100 * KB,
+        lambda run: run.replace("1 km", "1\u00a0km"),
+        lambda run: run.replace("1 km", "1\u00a0km"),
+    ),
+    "elisions": ("rock 'n' ", 100 * KB, _same, lambda run: run.replace("'n'", "’n’")),
 }
 
 
@@ -714,3 +857,66 @@ def test_untrusted_input_is_read_at_most_twice_per_rule(name: str) -> None:
     rules = [counted(index, rule) for index, rule in enumerate(FRENCH_RULES)]
     assert run_rules([Piece(text, True)], rules) == [fix_text(text, "fr")]
     assert max(calls.values()) <= 2
+
+
+# --------------------------------------------------------------------------- end to end
+
+E2E_FRENCH = """\
+M. Dupont et Me Martin ont lu l'art. 3, p. 45, le dossier n° 12 et cf. supra.
+
+La séance s'ouvre à 14 h 30 : elle a — dit-on — duré longtemps.
+"""
+
+E2E_ENGLISH = """\
+Output rose 10.5 % to 3.5 GW; rock 'n' roll, 'tis true.
+"""
+
+# Fragments each output must carry, U+00A0 where the rules put it. Each is held together
+# by no-break spaces only, so no line can end inside it.
+E2E_CASES = [
+    (
+        "fr",
+        E2E_FRENCH,
+        [
+            "M.\u00a0Dupont",
+            "Me\u00a0Martin",
+            "l’art.\u00a03",
+            "p.\u00a045",
+            "n°\u00a012",
+            "cf.\u00a0supra",
+            "14\u00a0h\u00a030\u00a0:",
+            "—\u00a0dit-on\u00a0—",
+        ],
+    ),
+    ("en", E2E_ENGLISH, ["10.5\u00a0%", "3.5\u00a0GW", "’n’", "’tis"]),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "fragments"), E2E_CASES, ids=["fr", "en"])
+def test_no_break_spaces_reach_pdf_and_docx(
+    tmp_path: Path, lang: str, body: str, fragments: list[str]
+) -> None:
+    """An article built for real: the brief's PDF and the report's Word runs carry them.
+
+    pdftotext (poppler) prints U+00A0 as an ordinary space (it reads it as a word break),
+    so it checks the words and their order, and the PDF's glyphs, read by pdfplumber,
+    check the no-break spaces themselves.
+    """
+    source = tmp_path / "article.md"
+    front = (
+        f"---\ntitle: {{fr: Titre, en: Title}}\nauthor: A\ndate: 2026-01-02\nlang: {lang}\n---\n"
+    )
+    source.write_text(front + "\n" + body, encoding="utf-8")
+    doc = api.load(source)
+    options = RenderOptions(load_project(REPO))
+    pdf = render_pdf(doc, options, tmp_path / "pdf")[0]
+    report = render_report(doc, options, tmp_path / "docx")[0]
+
+    words = " ".join(pdf_text(pdf).split())
+    with pdfplumber.open(pdf) as opened:
+        glyphs = "".join(str(char["text"]) for page in opened.pages for char in page.chars)
+    runs = ["".join(run.text for run in p.runs) for p in docx.Document(str(report)).paragraphs]
+    for fragment in fragments:
+        assert fragment.replace("\u00a0", " ") in words
+        assert fragment in glyphs
+        assert any(fragment in paragraph for paragraph in runs), fragment

@@ -30,12 +30,23 @@ French ("fr")
     ("12345.5", "12345,5"), numbers starting with 0 (codes, phone numbers), digits glued
     to letters ("A320"), numbers after an acronym or "n°" ("ISO 14001", "BP 12345"),
     phone numbers and 5-digit numbers followed by a capitalised word (postcodes).
+  * U+00A0 replacing the space typed after an abbreviation: ``M.``, ``MM.``, ``Mme(s)``,
+    ``Mlle(s)``, ``Dr``, ``Pr``, ``Mgr`` before a word; ``Me`` before a capitalised name;
+    ``p.``, ``pp.``, ``art.``, ``chap.``, ``vol.``, ``fig.`` before a number or a Roman
+    numeral; ``cf.`` before a word; ``n°`` / ``n°s`` before a number ("n° 12"). None is
+    inserted; plain "nos" is also the possessive and is left.
+  * "14 h 30": both spaces U+00A0 (hour 0–24, minutes 00–59).
+  * Incises: in "— dit-on —" (two em dashes in one sentence) the inner spaces become
+    U+00A0. A dialogue dash, a lone dash and dashes glued to words are left as typed
+    (``french`` says how each is told apart).
   * "..." → "…".
 
 English ("en")
   * Straight "…" pairs → “…”; ' → ’ as an apostrophe or closing quote ("don't", "'90s"),
-    ‘ as an opening quote.
+    ‘ as an opening quote; ’ for an elision opening a word ("'tis", "'em", "rock 'n' roll").
   * No space before ``; : ! ?``: an ordinary space, U+00A0 or U+202F there is removed.
+  * U+00A0 replacing the space typed between a number and its unit or % ("12 km",
+    "10.5 %"); none inserted ("10%" stays). Units: ``english.UNITS``.
   * "..." → "…".
 
 Any other language: only the apostrophe (letter'letter → ’) and the ellipsis rules.
@@ -43,7 +54,7 @@ Any other language: only the apostrophe (letter'letter → ’) and the ellipsis
 Exceptions, in every language: nothing is changed inside a URL (a token starting with
 http://, https://, ftp://, mailto: or www.), an e-mail address, a file path ("C:\\x",
 "/usr/bin", "./a", "~/a"), a time ("10:55", "10h30"), a phone number, an identifier
-("ISO 14001", "n° 12345"), nor in code: ``Code``, ``CodeBlock``, ``RawInline``,
+("ISO 14001", the number of "n° 12345"), nor in code: ``Code``, ``CodeBlock``, ``RawInline``,
 ``RawBlock``, link targets and image sources are never touched.
 
 Inline markup does not stop the rules: the Text nodes of one paragraph (heading, table

@@ -35,9 +35,15 @@ _UNIX_PATH = re.compile(r"(?<![\w/.~])(?:(?:~|\.{1,2})/[\w.-]+(?:/[\w.-]*)*|/[\w
 _TIME = re.compile(r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?!\w)|(?<!\w)\d{1,2}h\d{2}(?!\w)")
 
 # Identifiers, a number after an acronym ("ISO 14001", "CVE-2024-12345", "BP 12345") or
-# after "n°" / "#".
+# after "n°" / "n°s" / "#". After "n°" only the number is protected, not the space before
+# it: that space is the French rule's to make no-break ("n° 12" → "n°\u00a012"). The
+# number may start only right after "n°" and one space, so each is read once.
 _IDENTIFIER = re.compile(
-    r"\b[A-Z]{2,}[ \u00a0-]?\d[\w./:-]*|(?<!\w)[nN][°º][ \u00a0]?\d[\w./-]*|#\d[\w-]*"
+    r"\b[A-Z]{2,}[ \u00a0-]?\d[\w./:-]*"
+    r"|(?:(?<=(?<!\w)[nN][°ºᵒ])|(?<=(?<!\w)[nN][°ºᵒ][ \t\n\u00a0\u202f\u2009])"
+    r"|(?<=(?<!\w)[nN][°º]s[ \t\n\u00a0\u202f\u2009])|(?<=(?<!\w)[nN]ᵒˢ[ \t\n\u00a0\u202f\u2009]))"
+    r"\d[\w./-]*"
+    r"|#\d[\w-]*"
 )
 
 # Phone numbers, international ("+212 5 37 12 34 56") or French ("06 12 34 56 78").
