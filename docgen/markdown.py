@@ -18,7 +18,6 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
@@ -80,7 +79,7 @@ def _parser() -> MarkdownIt:
     # Only the span form, ``[text]{...}``, after every other bracket rule (a link, a
     # footnote call ``[^1]{...}`` win): attributes after code, images and links would
     # swallow text CommonMark prints. ``_link_lang`` takes a lone ``{lang=…}`` after a link.
-    md.use(attrs_plugin, spans=True, after=(), span_after="footnote_ref")
+    md.inline.ruler.after("footnote_ref", "span", _span)
     md.inline.ruler.push("docgen_link_lang", _link_lang)
     markdown_limits.install(md)
     # markdown-it would print a refused link as its raw Markdown, silently; every link and
@@ -94,25 +93,64 @@ def _accept_every_link(_url: str) -> bool:
     return True
 
 
+MAX_ATTRIBUTES = 256
+"""Characters of a ``{...}`` attribute block read at most: ``{lang=zh-Hant-TW}`` needs 17.
+Unbounded, the attribute parser reads the rest of the paragraph, a character at a time, at
+every ``[x]{``: a hostile 2 MB paragraph took 5 s to parse instead of 0.1 s."""
+
+
+def _attributes(state: StateInline, at: int) -> tuple[int, dict[str, str]] | None:
+    """The attribute block starting at ``state.src[at]`` (``{``): its length and its
+    attributes, or None when there is none (or it is longer than ``MAX_ATTRIBUTES``)."""
+    if at >= state.posMax or state.src[at] != "{":
+        return None
+    try:
+        length, attrs = parse_attrs(state.src[at : min(state.posMax, at + MAX_ATTRIBUTES)])
+    except ParseError:
+        return None
+    return length + 1, attrs
+
+
+def _span(state: StateInline, silent: bool) -> bool:
+    """``[text]{attributes}``: mdit_py_plugins' attrs span rule (``attrs_plugin(spans=True)``)
+    with its attribute parser, reading a bounded attribute block (``MAX_ATTRIBUTES``). The
+    attributes are kept as written; ``_Builder.span`` decides what is honoured."""
+    if state.src[state.pos] != "[":
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, state.pos, False)
+    if label_end < 0:
+        return False
+    found = _attributes(state, label_end + 1)
+    if found is None:
+        return False
+    length, attrs = found
+    if not silent:
+        maximum = state.posMax
+        state.pos, state.posMax = state.pos + 1, label_end
+        token = state.push("span_open", "span", 1)
+        token.attrs.update(attrs)
+        state.md.inline.tokenize(state)
+        state.push("span_close", "span", -1)
+        state.posMax = maximum
+    state.pos = label_end + 1 + length
+    return True
+
+
 def _link_lang(state: StateInline, silent: bool) -> bool:
     """``[text](url){lang=en}``: the link's language. Only a ``{...}`` holding ``lang`` and
     nothing else is taken; any other text after a link stays text, as CommonMark reads it."""
     if state.pending or not state.tokens or state.tokens[-1].type != "link_close":
         return False
-    if state.src[state.pos] != "{":
+    found = _attributes(state, state.pos)
+    if found is None or set(found[1]) != {"lang"}:
         return False
-    try:
-        length, attrs = parse_attrs(state.src[state.pos : state.posMax])
-    except ParseError:
-        return False
-    if set(attrs) != {"lang"}:
-        return False
+    length, attrs = found
     opening = len(state.tokens) - 1
     while state.tokens[opening].type != "link_open":
         opening -= 1
     if not silent:
         state.tokens[opening].meta["lang"] = attrs["lang"]
-    state.pos += length + 1
+    state.pos += length
     return True
 
 
@@ -362,9 +400,9 @@ class _Builder:
         if kind == "link":
             linked = self.link(node, children, line)
             lang = node.meta.get("lang")
-            return self.span({"lang": lang}, {}, tuple(linked), line) if lang else linked
+            return self.span({"lang": lang}, tuple(linked), line) if lang else linked
         if kind == "span":
-            return self.span(dict(node.attrs), node.meta.get("insecure_attrs", {}), children, line)
+            return self.span(dict(node.attrs), children, line)
         if kind == "image":
             src = str(node.attrs.get("src", ""))
             alt = "".join(_plain(c) for c in node.children)
@@ -377,11 +415,7 @@ class _Builder:
         return [Text(node.content)] if node.content else list(children)
 
     def span(
-        self,
-        attrs: dict[str, str | int | float],
-        removed: dict[str, str],
-        children: tuple[Inline, ...],
-        line: int,
+        self, attrs: dict[str, str | int | float], children: tuple[Inline, ...], line: int
     ) -> list[Inline]:
         """A ``[text]{lang=…}`` span: its checked tag, or an error where the tag is.
 
@@ -390,7 +424,7 @@ class _Builder:
         from the source would be an injection path. A span without ``lang`` keeps its text.
         """
         raw = attrs.pop("lang", None)
-        dropped = {**attrs, **removed}
+        dropped = attrs
         if dropped:
             key, value = next(iter(dropped.items()))
             found_line, column = self.find_attribute(line, key, str(value))
