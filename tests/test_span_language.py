@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from docgen import api
 from docgen.cli import main
+from docgen.formats.html.writer import HtmlWriter
 from docgen.i18n import export, import_file
 from docgen.langtag import BadLanguageTag, check_language_tag
-from docgen.markdown import parse_body
+from docgen.markdown import MAX_ATTRIBUTES, parse_body
 from docgen.model import Code, Emphasis, FootnoteRef, Image, Link, Paragraph, Span, Text
 
 from .conftest import MINIMAL_FRONT, pdf_text
@@ -129,6 +130,22 @@ def test_a_bad_tag_is_an_error_at_the_attribute() -> None:
     ]
 
 
+def test_a_long_attribute_block_is_not_read() -> None:
+    """The attribute parser reads a bounded block: past ``MAX_ATTRIBUTES`` characters a
+    ``{...}`` is text, so a hostile paragraph is not read again at every ``[x]{``."""
+    filler = " k=v" * (MAX_ATTRIBUTES // 4)
+    assert paragraph(f"[a]{{lang=en{filler}}}\n").children == (Text(f"[a]{{lang=en{filler}}}"),)
+    short = " k=v" * ((MAX_ATTRIBUTES - 20) // 4)
+    assert paragraph(f"[a]{{lang=en{short}}}\n", Path("a.md")).children[0] == Span(
+        "en", (Text("a"),)
+    )
+
+
+def test_a_right_to_left_span_is_isolated_in_html() -> None:
+    block = paragraph("Il a dit [شكرا]{lang=ar}.\n")
+    assert '<span lang="ar" dir="rtl">شكرا</span>' in HtmlWriter().inlines(block.children)
+
+
 # --------------------------------------------------------------------------- typography
 
 
@@ -188,8 +205,6 @@ def test_the_pdf_shows_the_span_and_its_html_carries_lang(built: Path) -> None:
     flat = re.sub(r"\s+", " ", text)
     assert "demandé : “Is it true?” Personne" in flat
     assert "« the special relationship »" in flat
-    from docgen.formats.html.writer import HtmlWriter
-
     doc = api.load(built.parent.parent / "source" / "a.md")
     html = str(HtmlWriter().blocks(doc.body))
     assert '<span lang="en">“Is it <em>true</em>?”</span>' in html
