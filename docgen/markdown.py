@@ -1,8 +1,8 @@
 """Markdown body → model blocks, parsed once with markdown-it-py.
 
 CommonMark plus GFM tables, strikethrough and footnotes, and language spans
-(``[text]{lang=en}``, mdit_py_plugins' attrs plugin in its span form only; a link may be
-followed by ``{lang=en}`` too). Nothing downstream sees a markdown-it token: this module is
+(``[text]{lang=en}``: the span form of mdit_py_plugins' attrs plugin, with its attribute
+parser, and nothing after code or images; a link may be followed by ``{lang=en}`` too). Nothing downstream sees a markdown-it token: this module is
 the only one that knows them. Headings become nested ``Section`` nodes; raw HTML becomes
 ``RawInline``/``RawBlock`` so that renderers decide what to do with it (print it as text,
 by default).
