@@ -23,6 +23,7 @@ from .model import (
     LineBreak,
     Link,
     RawInline,
+    Span,
     Strikethrough,
     Strong,
     Text,
@@ -60,7 +61,7 @@ def language_images(doc: Document) -> Document:
             case Image():
                 src = variant_src(node.src, doc.lang, base)
                 return node if src == node.src else replace(node, src=src)
-            case Emphasis() | Strong() | Strikethrough() | Link():
+            case Emphasis() | Strong() | Strikethrough() | Link() | Span():
                 return replace(node, children=run(node.children))
             case Text() | Code() | LineBreak() | FootnoteRef() | RawInline():
                 return node

@@ -1,9 +1,11 @@
 """Markdown body → model blocks, parsed once with markdown-it-py.
 
-CommonMark plus GFM tables, strikethrough and footnotes. Nothing downstream sees a
-markdown-it token: this module is the only one that knows them. Headings become nested
-``Section`` nodes; raw HTML becomes ``RawInline``/``RawBlock`` so that renderers decide
-what to do with it (print it as text, by default).
+CommonMark plus GFM tables, strikethrough and footnotes, and language spans
+(``[text]{lang=en}``: the span form of mdit_py_plugins' attrs plugin, with its attribute
+parser, and nothing after code or images; a link may be followed by ``{lang=en}`` too). Nothing downstream sees a markdown-it token: this module is
+the only one that knows them. Headings become nested ``Section`` nodes; raw HTML becomes
+``RawInline``/``RawBlock`` so that renderers decide what to do with it (print it as text,
+by default).
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import markdown_limits
 from .errors import Location, Problem
+from .langtag import BadLanguageTag, check_language_tag
 from .markdown_limits import MAX_SPANS, MAX_SPANS_PER_BLOCK, LimitExceeded
 from .model import (
     Block,
@@ -41,6 +47,7 @@ from .model import (
     RawBlock,
     RawInline,
     Section,
+    Span,
     Strikethrough,
     Strong,
     Table,
@@ -69,6 +76,11 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # Only the span form, ``[text]{...}``, after every other bracket rule (a link, a
+    # footnote call ``[^1]{...}`` win): attributes after code, images and links would
+    # swallow text CommonMark prints. ``_link_lang`` takes a lone ``{lang=…}`` after a link.
+    md.inline.ruler.after("footnote_ref", "span", _span)
+    md.inline.ruler.push("docgen_link_lang", _link_lang)
     markdown_limits.install(md)
     # markdown-it would print a refused link as its raw Markdown, silently; every link and
     # image reaches the model instead, where ``is_safe_href`` and the resource policy decide,
@@ -78,6 +90,67 @@ def _parser() -> MarkdownIt:
 
 
 def _accept_every_link(_url: str) -> bool:
+    return True
+
+
+MAX_ATTRIBUTES = 256
+"""Characters of a ``{...}`` attribute block read at most: ``{lang=zh-Hant-TW}`` needs 17.
+Unbounded, the attribute parser reads the rest of the paragraph, a character at a time, at
+every ``[x]{``: a hostile 2 MB paragraph took 5 s to parse instead of 0.1 s."""
+
+
+def _attributes(state: StateInline, at: int) -> tuple[int, dict[str, str]] | None:
+    """The attribute block starting at ``state.src[at]`` (``{``): its length and its
+    attributes, or None when there is none (or it is longer than ``MAX_ATTRIBUTES``)."""
+    if at >= state.posMax or state.src[at] != "{":
+        return None
+    try:
+        length, attrs = parse_attrs(state.src[at : min(state.posMax, at + MAX_ATTRIBUTES)])
+    except ParseError:
+        return None
+    return length + 1, attrs
+
+
+def _span(state: StateInline, silent: bool) -> bool:
+    """``[text]{attributes}``: mdit_py_plugins' attrs span rule (``attrs_plugin(spans=True)``)
+    with its attribute parser, reading a bounded attribute block (``MAX_ATTRIBUTES``). The
+    attributes are kept as written; ``_Builder.span`` decides what is honoured."""
+    if state.src[state.pos] != "[":
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, state.pos, False)
+    if label_end < 0:
+        return False
+    found = _attributes(state, label_end + 1)
+    if found is None:
+        return False
+    length, attrs = found
+    if not silent:
+        maximum = state.posMax
+        state.pos, state.posMax = state.pos + 1, label_end
+        token = state.push("span_open", "span", 1)
+        token.attrs.update(attrs)
+        state.md.inline.tokenize(state)
+        state.push("span_close", "span", -1)
+        state.posMax = maximum
+    state.pos = label_end + 1 + length
+    return True
+
+
+def _link_lang(state: StateInline, silent: bool) -> bool:
+    """``[text](url){lang=en}``: the link's language. Only a ``{...}`` holding ``lang`` and
+    nothing else is taken; any other text after a link stays text, as CommonMark reads it."""
+    if state.pending or not state.tokens or state.tokens[-1].type != "link_close":
+        return False
+    found = _attributes(state, state.pos)
+    if found is None or set(found[1]) != {"lang"}:
+        return False
+    length, attrs = found
+    opening = len(state.tokens) - 1
+    while state.tokens[opening].type != "link_open":
+        opening -= 1
+    if not silent:
+        state.tokens[opening].meta["lang"] = attrs["lang"]
+    state.pos += length
     return True
 
 
@@ -325,7 +398,11 @@ class _Builder:
         if kind == "s":
             return [Strikethrough(children)]
         if kind == "link":
-            return self.link(node, children, line)
+            linked = self.link(node, children, line)
+            lang = node.meta.get("lang")
+            return self.span({"lang": lang}, tuple(linked), line) if lang else linked
+        if kind == "span":
+            return self.span(dict(node.attrs), children, line)
         if kind == "image":
             src = str(node.attrs.get("src", ""))
             alt = "".join(_plain(c) for c in node.children)
@@ -336,6 +413,53 @@ class _Builder:
             return [FootnoteRef(label, number)]
         self.warn(line, f"unsupported inline element {kind!r} kept as text")
         return [Text(node.content)] if node.content else list(children)
+
+    def span(
+        self, attrs: dict[str, str | int | float], children: tuple[Inline, ...], line: int
+    ) -> list[Inline]:
+        """A ``[text]{lang=…}`` span: its checked tag, or an error where the tag is.
+
+        Only ``lang`` is honoured; any other attribute (a class, an id, a style) is dropped
+        with a warning where it stands: the outputs have no use for it, and HTML attributes
+        from the source would be an injection path. A span without ``lang`` keeps its text.
+        """
+        raw = attrs.pop("lang", None)
+        dropped = attrs
+        if dropped:
+            key, value = next(iter(dropped.items()))
+            found_line, column = self.find_attribute(line, key, str(value))
+            names = ", ".join(sorted(dropped))
+            self.warn(
+                found_line,
+                f"span attribute(s) {names} ignored: only lang is read ([text]{{lang=en}})",
+                column,
+            )
+        if raw is None:
+            if not dropped:
+                found_line, column = self.find(line, "]{")
+                self.warn(found_line, "a span without lang=… is printed as its text alone", column)
+            return list(children)
+        try:
+            tag = check_language_tag(str(raw))
+        except BadLanguageTag as exc:
+            found_line, column = self.find_attribute(line, "lang", str(raw))
+            self.problems.append(Problem(Location(self.path, found_line, column), str(exc)))
+            return list(children)
+        return [Span(tag, children)]
+
+    def find_attribute(self, line: int, key: str, value: str) -> tuple[int, int]:
+        """Where attribute ``key`` with ``value`` is written (``lang=en``, ``lang="en"``,
+        ``.note``, ``#top``), for messages; ``(line, 0)`` when not found."""
+        needles = [f"{key}={value}", f'{key}="{value}"']
+        if key == "class":
+            needles.insert(0, "." + value.partition(" ")[0])
+        elif key == "id":
+            needles.insert(0, "#" + value)
+        for needle in needles:
+            found_line, column = self.find(line, needle)
+            if column:
+                return found_line, column
+        return line, 0
 
     def link(self, node: SyntaxTreeNode, children: tuple[Inline, ...], line: int) -> list[Inline]:
         """A link, or its text alone (and a warning where the target is) when unsafe."""

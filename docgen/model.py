@@ -146,6 +146,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Text in another language than the one around it (``[text]{lang=en}``).
+
+    ``lang`` is a checked, canonical BCP 47 tag (``en``, ``en-GB``, ``zh-Hant``): the
+    typography of the span follows it, the HTML carries it as ``lang`` and Word as
+    ``w:lang``, so readers, screen readers and spell checkers switch language."""
+
+    lang: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Image:
     """An inline image: ``src`` as written in the source, resolved by the backends."""
 
@@ -181,6 +193,7 @@ Inline = (
     | Strikethrough
     | Code
     | Link
+    | Span
     | Image
     | LineBreak
     | FootnoteRef
@@ -529,7 +542,7 @@ def _inline_nodes(inlines: Iterable[Inline], line: int) -> Iterator[tuple[Node, 
     for node in inlines:
         yield node, line
         match node:
-            case Emphasis() | Strong() | Strikethrough() | Link():
+            case Emphasis() | Strong() | Strikethrough() | Link() | Span():
                 yield from _inline_nodes(node.children, line)
             case Text() | Code() | Image() | LineBreak() | FootnoteRef() | RawInline():
                 pass
@@ -597,7 +610,7 @@ def plain_text(inlines: tuple[Inline, ...], footnotes: bool = True) -> str:
         match node:
             case Text() | Code() | RawInline():
                 out.append(node.text)
-            case Emphasis() | Strong() | Strikethrough() | Link():
+            case Emphasis() | Strong() | Strikethrough() | Link() | Span():
                 out.append(plain_text(node.children, footnotes))
             case Image():
                 out.append(node.alt)

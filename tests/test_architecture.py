@@ -39,6 +39,7 @@ from docgen.model import (
     RawBlock,
     RawInline,
     Section,
+    Span,
     Strikethrough,
     Strong,
     Table,
@@ -179,6 +180,7 @@ def every_node_document(path: Path) -> Document:
         Strikethrough((Text("barré"),)),
         Code("code"),
         Link("https://example.org", (Text("lien"),)),
+        Span("en", (Text("in English"),)),
         image,
         LineBreak(),
         FootnoteRef("n", 1),
@@ -217,13 +219,14 @@ def test_every_node_type_reaches_every_walker(tmp_path: Path) -> None:
     found = {type(node).__name__ for node, _line in iter_nodes(doc.body)}
     block_types = {cls.__name__ for cls in Block.__args__}  # type: ignore[attr-defined]
     inline_types = {
-        "Text", "Emphasis", "Strong", "Strikethrough", "Code", "Link", "Image", "LineBreak",
-        "FootnoteRef", "RawInline",
+        "Text", "Emphasis", "Strong", "Strikethrough", "Code", "Link", "Span", "Image",
+        "LineBreak", "FootnoteRef", "RawInline",
     }  # fmt: skip
     assert found == block_types | inline_types
     html = HtmlWriter().blocks(doc.body)
     for text in ("titre-image", "Titre libre", "numéro", "citation", "print()", "brut", "légende"):
         assert text in html
+    assert '<span lang="en">in ' in html
     assert 'alt="titre-image"' in html
     fixed = apply(doc)
     assert [type(b) for b in fixed.body[0].children] == [type(b) for b in doc.body[0].children]
@@ -233,7 +236,7 @@ def test_every_node_type_reaches_every_walker(tmp_path: Path) -> None:
         RenderOptions(load_project(tmp_path)),
     )
     text = "\n".join(p.text for p in word.paragraphs)
-    for expected in ("Titre libre", "puce", "numéro", "citation", "print()", "légende"):
+    for expected in ("Titre libre", "puce", "numéro", "citation", "print()", "légende", "English"):
         assert expected in text
     assert [p for p in warnings if p.severity == "error"] == []
 

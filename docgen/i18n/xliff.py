@@ -37,7 +37,7 @@ def describe(unit: Unit) -> str:
     """A note for the translator: what the unit is and how to treat its text."""
     if unit.span is None:
         return f"front-matter field, plain text (line {unit.line})"
-    marks = "keep *, **, `code`, [links](…) and [^notes] as they are"
+    marks = "keep *, **, `code`, [links](…), [spans]{lang=…} and [^notes] as they are"
     return f"{unit.kind}, Markdown: {marks} (line {unit.line})"
 
 

@@ -22,6 +22,7 @@ from ..model import (
     Localized,
     Metadata,
     RawInline,
+    Span,
     Strikethrough,
     Strong,
     Text,
@@ -128,20 +129,36 @@ def _fix_inlines(inlines: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
     if not inlines:
         return inlines
     pieces: list[Piece] = []
-    _collect(inlines, pieces)
+    _collect(inlines, pieces, lang)
     texts = run_rules(pieces, _rules_for(lang))
     fixed = iter([text for text, piece in zip(texts, pieces, strict=True) if piece.editable])
     return _rebuild(inlines, fixed, lang)
 
 
-def _collect(inlines: tuple[Inline, ...], pieces: list[Piece]) -> None:
+def _foreign(span: Span, lang: str) -> bool:
+    """True when a span's language has other rules than the text around it.
+
+    Such a span is its own stream, fixed in its own language (an English question inside
+    French text keeps its "?" glued and gets “…”); the stream around it sees one opaque
+    ``ATOM`` there, as for an image, so its rules apply up to the span's edges and never
+    inside. A span in a language with the same rules (``en-GB`` in English) stays part of
+    the stream: quotes may then pair across its edges."""
+    return _rules_for(span.lang) is not _rules_for(lang)
+
+
+def _collect(inlines: tuple[Inline, ...], pieces: list[Piece], lang: str) -> None:
     """Append the stream pieces of ``inlines`` in reading order (one per Text node)."""
     for node in inlines:
         match node:
             case Text():
                 pieces.append(Piece(node.text, True))
             case Emphasis() | Strong() | Strikethrough() | Link():
-                _collect(node.children, pieces)
+                _collect(node.children, pieces, lang)
+            case Span():
+                if _foreign(node, lang):
+                    pieces.append(Piece(ATOM, False))
+                else:
+                    _collect(node.children, pieces, lang)
             case LineBreak():
                 pieces.append(Piece("\n", False))
             case Code() | RawInline() | Image() | FootnoteRef():
@@ -163,6 +180,11 @@ def _rebuild(inlines: tuple[Inline, ...], fixed: Iterator[str], lang: str) -> tu
             case Link():
                 children = _rebuild(node.children, fixed, lang)
                 out.append(replace(node, children=children, title=fix_text(node.title, lang)))
+            case Span():
+                if _foreign(node, lang):
+                    out.append(replace(node, children=_fix_inlines(node.children, node.lang)))
+                else:
+                    out.append(replace(node, children=_rebuild(node.children, fixed, lang)))
             case Image():
                 out.append(_fix_image(node, lang))
             case Code() | RawInline() | LineBreak() | FootnoteRef():

@@ -40,6 +40,7 @@ from ...model import (
     RawBlock,
     RawInline,
     Section,
+    Span,
     Strikethrough,
     Strong,
     Table,
@@ -59,6 +60,7 @@ from .elements import (
     el,
     paragraph,
     ppr,
+    rpr,
     set_child,
     set_ppr,
     set_rpr,
@@ -68,7 +70,7 @@ from .fields import field as word_field
 from .images import ImageRefused, add_picture
 from .notes import new_note, next_note_id, note_mark, note_reference
 from .numbering import INDENT, Numbering, level_indent, num_pr
-from .styles import StyleMap
+from .styles import StyleMap, set_language, word_language
 from .tables import TableShape, table_frame
 
 TWIPS_PER_CHAR = 110
@@ -139,6 +141,8 @@ class Format:
     italic: bool = False
     strike: bool = False
     link: bool = False
+    lang: str = ""
+    """A span's Word language tag (``en-GB``), empty for the paragraph's own language."""
 
 
 @dataclass
@@ -417,6 +421,9 @@ class BlockWriter:
                 parent.append(break_run())
             case Link():
                 self.link(story, parent, node, fmt, ctx)
+            case Span():
+                spanned = replace(fmt, lang=word_language(node.lang))
+                self.inlines(story, parent, node.children, spanned, ctx)
             case Image():
                 self.image(story, parent, node, fmt, ctx)
             case FootnoteRef():
@@ -434,6 +441,8 @@ class BlockWriter:
             set_rpr(r, "w:i")
         if fmt.strike:
             set_rpr(r, "w:strike")
+        if fmt.lang:
+            set_language(rpr(r), fmt.lang, run=True)
         return r
 
     def link(self, story: Story, parent: Element, node: Link, fmt: Format, ctx: Context) -> None:

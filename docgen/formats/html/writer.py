@@ -12,6 +12,7 @@ from typing import assert_never
 
 from markupsafe import Markup, escape
 
+from ...editions.common import direction
 from ...model import (
     Block,
     BlockQuote,
@@ -33,6 +34,7 @@ from ...model import (
     RawBlock,
     RawInline,
     Section,
+    Span,
     Strikethrough,
     Strong,
     Table,
@@ -116,6 +118,15 @@ class HtmlWriter:
                     node.href,
                     url,
                     title,
+                    self.inlines(node.children),
+                )
+            case Span():
+                # ``lang`` switches hyphenation, fonts' language forms and screen readers;
+                # a right-to-left language in left-to-right text is isolated (``dir``).
+                rtl = Markup(' dir="rtl"') if direction(node.lang) == "rtl" else Markup("")
+                return Markup('<span lang="%s"%s>%s</span>') % (
+                    node.lang,
+                    rtl,
                     self.inlines(node.children),
                 )
             case Image():
