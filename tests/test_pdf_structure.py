@@ -353,3 +353,39 @@ def _write(data: bytes, folder: Path) -> Path:
 def _contents(data: bytes) -> bytes:
     reader = PdfReader(io.BytesIO(data))
     return b"".join(page.get_contents().get_data() for page in reader.pages)  # type: ignore[union-attr]
+
+
+def test_text_beside_blocks_across_a_page_break_stays_in_the_tree(tmp_path: Path) -> None:
+    """Anonymous blocks share their parent's element: the text after a ``<p>`` in a
+    ``<div>`` is not a repeat of the text before it, wherever the page breaks."""
+    html = (
+        f'<html lang="fr"><body><div>Avant {"mot " * 100}<p>Milieu.</p>Après {"mot " * 900}'
+        " fin.</div></body></html>"
+    )
+    tagged = read(_write(_pdf(html, tmp_path), tmp_path))
+    assert_consistent(tagged)
+    first = "".join(str(c["text"]) for c in tagged.chars[0])
+    assert "Milieu" in first and "Après" in first and len(tagged.chars) >= 2
+    assert not [c for page in tagged.chars for c in page if c.get("tag") == "Artifact"]
+    (div,) = tagged.root.children  # WeasyPrint tags the anonymous blocks /Div too
+    assert [child.tag for child in div.children] == ["/Div", "/P", "/Div"]
+    assert len({page for page, _ in div.children[2].marked()}) == 2
+    text = tagged.text(div).replace(" ", "")
+    assert text.startswith("Avant") and "Milieu.Après" in text and text.endswith("fin.")
+
+
+def test_a_repeated_table_footer_is_an_artifact_and_stays_last(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(80))
+    html = (
+        '<html lang="fr"><body><table><thead><tr><th>Tête</th></tr></thead>'
+        f"<tfoot><tr><td>Pied</td></tr></tfoot><tbody>{rows}</tbody></table></body></html>"
+    )
+    tagged = read(_write(_pdf(html, tmp_path), tmp_path))
+    assert_consistent(tagged)
+    assert len(tagged.chars) >= 2
+    (table,) = tagged.nodes("/Table")
+    assert [child.tag for child in table.children] == ["/THead", "/TBody", "/TFoot"]
+    assert tagged.text(table.children[2]) == "Pied"
+    drawn = [c for page in tagged.chars for c in page if str(c["text"]) == "P"]
+    assert len(drawn) == len(tagged.chars)  # the footer is drawn on every page
+    assert sum(c.get("tag") != "Artifact" for c in drawn) == 1

@@ -43,6 +43,8 @@ from typing import Any
 import pydyf
 
 _REFERENCE = re.compile(rb"(\d+) 0 R")
+_REPEATED = ("/THead", "/TFoot")
+"""Row groups WeasyPrint draws again on each page a table crosses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,13 +242,13 @@ class _Tree:
         )
 
     def absorb(self, first: Any, second: Any) -> None:
-        """Move ``second``'s content into ``first``; a child of ``second`` that repeats one
-        of ``first``'s (a table's header row on the next page) is left out of the tree."""
-        kept = [self.origin(self.get(kid)) for kid in first["K"][:-1]]
-        repeated_of = {
-            id(origin.element): self.get(kid)
-            for kid, origin in zip(first["K"][:-1], kept, strict=True)
-            if origin is not None and origin.element is not None
+        """Move ``second``'s content into ``first``. A table's header or footer row group
+        that WeasyPrint repeats on the next page is left out of the tree (its cells' IDs
+        mapped to the first group's), and the footer group stays last."""
+        groups = {
+            id(origin.element): child
+            for child, origin in ((child, self.origin(child)) for child in self.kids(first))
+            if child.get("S") in _REPEATED and origin is not None and origin.element is not None
         }
         ids: dict[str, pydyf.String] = {}
         page = second.get("Pg")
@@ -260,8 +262,8 @@ class _Tree:
                 )
                 continue
             origin = self.origin(child) if isinstance(child, pydyf.Dictionary) else None
-            original = repeated_of.get(id(origin.element)) if origin and origin.element else None
-            if original is not None:
+            original = groups.get(id(origin.element)) if origin and origin.element else None
+            if original is not None and child.get("S") == original.get("S"):
                 ids.update(self.header_ids(child, original))
                 self.forget(child)
                 continue
@@ -271,7 +273,16 @@ class _Tree:
         self.forget(second, recurse=False)
         if ids:
             self.relink_headers(first, ids)
+        if any(child.get("S") == "/TFoot" for child in groups.values()):
+            first["K"].sort(key=lambda kid: _tag(self.get(kid)) == "/TFoot")  # stable
         self.join_pages(first)  # the fragments now side by side: a section's paragraph…
+
+    def kids(self, element: Any) -> Iterator[Any]:
+        """The structure elements among ``element``'s kids."""
+        for kid in element.get("K", ()):
+            child = self.get(kid)
+            if isinstance(child, pydyf.Dictionary) and child.get("Type") == "/StructElem":
+                yield child
 
     def header_ids(self, repeat: Any, original: Any) -> dict[str, pydyf.String]:
         """A repeated header row's cell IDs → the first header row's."""
@@ -398,6 +409,13 @@ class _Tree:
             if key in annotations:
                 nums.extend((key, annotations[key]))
         self.nums[:] = nums
+        for ref in self.page_refs:  # a link left out of the tree (in a running head)
+            annots = self.get(self.get(ref).get("Annots"))
+            for annotation in map(self.get, annots if isinstance(annots, list) else ()):
+                if isinstance(annotation, dict) and annotation.get("StructParent") in (
+                    self.annotation_keys.keys() - annotations.keys()
+                ):
+                    del annotation["StructParent"]
 
         for number, ref in enumerate(self.page_refs):
             for stream in self.page_streams(self.get(ref)):
@@ -464,6 +482,10 @@ class _Tree:
                     form = self.get(xobjects.get(item[1:-3].decode("latin-1")))
                     if isinstance(form, pydyf.Stream):
                         stack.append((form, self.get(form.extra.get("Resources"))))
+
+
+def _tag(item: Any) -> object:
+    return item.get("S") if isinstance(item, dict) else None
 
 
 def _setter(container: Any, key: Any) -> Callable[[int], None]:
