@@ -25,6 +25,7 @@ from ...products import names as product_names
 from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
 from ...templates import precompile_builtins
+from . import structure
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
@@ -207,18 +208,19 @@ def warm() -> None:
     fetcher = PolicyFetcher((fonts,))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=fonts.as_uri() + "/", url_fetcher=fetcher)
-    document.render(pdf_tags=True).write_pdf(pdf_tags=True)
+    structure.write_pdf(document.render(pdf_tags=True), {"pdf_tags": True})
 
 
 def pdf_bytes(
     document: Any, fetcher: PolicyFetcher, where: Path, variant: str | None = None
 ) -> tuple[bytes, list[Problem]]:
     """The PDF of a laid-out document; warnings, located at ``where`` (the article), for
-    the resources the fetcher refused."""
+    the resources the fetcher refused. The structure tree is corrected on the way
+    (``structure``: running heads as artifacts, languages, header scopes, page breaks)."""
     options: dict[str, object] = {"pdf_tags": True, "custom_metadata": True}
     if variant:
         options["pdf_variant"] = variant
-    data: bytes = document.write_pdf(**options)
+    data = structure.write_pdf(document, options)
     warnings = [
         Problem(Location(where), f"resource not loaded: {message}", "warning")
         for message in dict.fromkeys(fetcher.refused)
