@@ -422,6 +422,14 @@ def _write(
     if table.tag != qn("w:fonts"):
         table = etree.Element(qn("w:fonts"), nsmap={"w": _W, "r": _R})
     entries = {node.get(qn("w:name")): node for node in table.iter(qn("w:font"))}
+    faces = list(faces)
+    for face, _, _ in faces:  # a reference that embeds a family already: ours replace it
+        entry = entries.get(face.family)
+        if entry is None:
+            continue
+        for old in entry.findall(qn(face.slot)):
+            table_part.rels.pop(old.get(qn("r:id")), None)
+            entry.remove(old)
     taken = {str(part.partname) for part in word.part.package.iter_parts()}
     number = 0
     for face, font, info in faces:
@@ -429,10 +437,6 @@ def _write(
         if entry is None:
             entry = _new_entry(table, face.family, info)
             entries[face.family] = entry
-        else:  # a reference that embeds this family already: ours replaces it
-            for old in entry.findall(qn(face.slot)):
-                table_part.rels.pop(old.get(qn("r:id")), None)
-                entry.remove(old)
         number += 1
         while FONT_PART % number in taken:
             number += 1
