@@ -256,6 +256,11 @@ Une première référence[^a] et une seconde référence à la même note[^a].
     ```
 2.  > Une citation au début de l’item.
 3.  Un item ordinaire.
+4.  - Une liste au début de l’item.
+    - Son second item.
+5.  Un dernier item.
+
+- - Une puce dans une puce.
 
 > ## Un titre dans une citation
 >
@@ -336,6 +341,25 @@ def test_word_list_items_opening_with_a_block_have_no_empty_numbered_line(
     assert [texts(p) for p in numbered if not texts(p).strip()] == []
     assert any("code au début" in texts(p) for p in numbered)
     assert any("Une citation au début" in texts(p) for p in numbered)
+    # An item opening with a nested list: the nested list's first item carries the
+    # enclosing number (so "5." stays 5.) and its own marker as text before its words.
+    ordinary, nested, second, last = (
+        next(p for p in numbered if words in texts(p))
+        for words in ("Un item ordinaire", "Une liste au début", "Son second", "Un dernier")
+    )
+    assert _num(nested) == _num(ordinary) == _num(last)
+    assert _num(second)[0] != _num(ordinary)[0] and _num(second)[1] == _num(ordinary)[1] + 1
+    assert texts(nested).startswith("\u2013") or texts(nested).startswith("\u2022")
+    assert nested.find(f".//{W}r/{W}tab") is not None
+    (bullet,) = [p for p in numbered if "Une puce dans une puce" in texts(p)]
+    assert _num(bullet)[1] == 0 and texts(bullet).startswith("\u2013")
+
+
+def _num(p: etree._Element) -> tuple[str, int]:
+    """A list paragraph's list (``numId``) and level."""
+    num = p.find(f"{W}pPr/{W}numPr")
+    assert num is not None
+    return str(num.find(f"{W}numId").get(f"{W}val")), int(num.find(f"{W}ilvl").get(f"{W}val"))
 
 
 def test_word_heading_in_a_quote_is_a_styled_title(wide_report: Path) -> None:

@@ -15,9 +15,17 @@ from ...pack.archive import epoch_date_time
 from ...pack.reproducible import normalize_zip
 from ...products import get as product
 from .. import Output, RenderResult
+from .fonts import embed_fonts
+from .fonts import warm as warm_fonts
 from .package import to_bytes
 from .report import report_document
 from .sheet import sheet_document
+
+
+def warm() -> None:
+    """Before renders are forked (``engine.executors.warm``): the bundled fonts'
+    subsets for Word (``fonts.warm``)."""
+    warm_fonts()
 
 
 def render(edition: Edition, options: RenderOptions) -> RenderResult:
@@ -31,6 +39,7 @@ def render(edition: Edition, options: RenderOptions) -> RenderResult:
             name = product(edition.product).output_name("", "docx")
         case _:
             assert_never(edition)
+    warnings = [*warnings, *embed_fonts(word, options.theme)]
     # python-docx stamps zip entries with the local time: fixed times make the bytes a
     # function of the content (docs/reproducible.md).
     stamp = epoch_date_time(options.source_date_epoch, edition.properties.date)

@@ -310,6 +310,8 @@ class BlockWriter:
         self.blocks(story, rest, ctx)
         if isinstance(first, CodeBlock | RawBlock | BlockQuote | Heading | Figure):
             self.number_opening_block(p, num_id, ctx)
+        elif isinstance(first, BulletList | OrderedList):
+            self.number_opening_list(p, num_id, ctx)
 
     def number_opening_block(self, placeholder: Element, num_id: int, ctx: Context) -> None:
         """An item that opens with a block (code, a quote, a title, a figure) carries its
@@ -331,6 +333,41 @@ class BlockWriter:
         left = int(ind.get(qn("w:left"), "0")) if ind is not None else own
         number_at = max(ctx.indent - INDENT, 0)
         set_child(ppr(opened), num_pr(num_id, ctx.ilvl), PPR_ORDER)
+        set_ppr(opened, "w:ind", w_left=str(left), w_hanging=str(left - number_at))
+        parent = placeholder.getparent()
+        if parent is not None:
+            parent.remove(placeholder)
+
+    def number_opening_list(self, placeholder: Element, num_id: int, ctx: Context) -> None:
+        """An item that opens with a nested list ("- - inner", "1. " then "   - inner")
+        shows both markers on one line, as a browser does: the nested list's first item
+        takes this item's number, its own marker ("•", "1.") is written before its text
+        at a tab stop where that marker stood, and the nested list counts on from its
+        second item. No empty numbered line, and the enclosing list keeps its count."""
+        opened = placeholder.getnext()
+        if opened is None or opened.tag != qn("w:p"):
+            return
+        pr = opened.find(qn("w:pPr"))
+        inner_num = pr.find(f"{qn('w:numPr')}/{qn('w:numId')}") if pr is not None else None
+        inner_lvl = pr.find(f"{qn('w:numPr')}/{qn('w:ilvl')}") if pr is not None else None
+        if pr is None or inner_num is None or inner_lvl is None:
+            return
+        ind = pr.find(qn("w:ind"))
+        level = int(inner_lvl.get(qn("w:val"), "0"))
+        left = level_indent(level) if ind is None else int(ind.get(qn("w:left"), "0"))
+        hanging = INDENT if ind is None else int(ind.get(qn("w:hanging"), "0"))
+        marker = self.numbering.take_first_marker(int(inner_num.get(qn("w:val"), "0")))
+        pr.addnext(text_run(marker + "\t"))
+        tabs = pr.find(qn("w:tabs"))
+        if tabs is None:
+            tabs = set_child(pr, el("w:tabs"), PPR_ORDER)
+        stops = {int(t.get(qn("w:pos"), "0")) for t in tabs} | {left - hanging, left}
+        for stop in list(tabs):
+            tabs.remove(stop)
+        for pos in sorted(stops):
+            tabs.append(el("w:tab", w_val="left", w_pos=str(pos)))
+        number_at = max(ctx.indent - INDENT, 0)
+        set_child(pr, num_pr(num_id, ctx.ilvl), PPR_ORDER)
         set_ppr(opened, "w:ind", w_left=str(left), w_hanging=str(left - number_at))
         parent = placeholder.getparent()
         if parent is not None:

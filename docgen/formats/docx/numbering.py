@@ -31,6 +31,10 @@ class Numbering:
     def __init__(self, root: Element) -> None:
         self.root = root
         self._abstract: dict[bool, int] = {}
+        self._starts: dict[int, Element] = {}
+        """Each ordered list's ``w:startOverride``, by ``numId``."""
+        self._bullets: dict[int, str] = {}
+        """Each bulleted list's bullet, by ``numId``."""
 
     def new_list(self, ordered: bool, start: int = 1, ilvl: int = 0) -> int:
         """A fresh list instance; its ``numId`` goes into each item's ``w:numPr``."""
@@ -43,9 +47,22 @@ class Numbering:
         sub(num, "w:abstractNumId", w_val=str(abstract_id))
         if ordered:
             override = sub(num, "w:lvlOverride", w_ilvl=str(min(ilvl, MAX_LEVEL)))
-            sub(override, "w:startOverride", w_val=str(max(start, 0)))
+            self._starts[num_id] = sub(override, "w:startOverride", w_val=str(max(start, 0)))
+        else:
+            self._bullets[num_id] = _BULLETS[min(ilvl, MAX_LEVEL) % len(_BULLETS)]
         self._insert(num, before=("w:numIdMacAtCleanup",))
         return num_id
+
+    def take_first_marker(self, num_id: int) -> str:
+        """The marker the first item of list ``num_id`` shows ("3.", "•"), handed over as
+        text: that item's paragraph now carries an enclosing list's number (an item that
+        opens with a nested list), so the list counts from its second item on."""
+        start = self._starts.get(num_id)
+        if start is None:
+            return self._bullets.get(num_id, _BULLETS[0])
+        first = int(start.get(qn("w:val"), "1"))
+        start.set(qn("w:val"), str(first + 1))
+        return f"{first}."
 
     def _add_abstract(self, ordered: bool) -> int:
         abstract_id = self._next_id("w:abstractNum", "w:abstractNumId")
