@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from docgen import api
+from docgen.formats.docx import fonts
 from docgen.formats.docx.fonts import SAFE, embeddable, obfuscate
 from docgen.options import RenderOptions
 from docgen.project import load_project
@@ -264,3 +265,47 @@ def test_libreoffice_shows_the_embedded_font_where_it_is_not_installed(
     ).stdout
     fonts = {line.split()[0].split("+")[-1] for line in listed.splitlines()[2:] if line}
     assert {"NotoSerif-Regular", "NotoSans-Bold"} <= fonts, listed
+
+
+def test_the_shipped_safe_subsets_are_what_the_script_makes() -> None:
+    """templates/fonts/word/ holds each bundled face cut down to the safe set, so that a
+    build embeds them without subsetting; they must be what scripts/make_word_fonts.py
+    makes today (run it after changing a font, SAFE or the subsetting options)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_word_fonts", REPO / "scripts" / "make_word_fonts.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    expected = script.prepared()
+    assert len(expected) == len(fonts.builtin_faces())
+    for path, data in expected.items():
+        assert path.read_bytes() == data, f"{path.name}: run scripts/make_word_fonts.py"
+
+
+def test_a_document_within_the_safe_set_embeds_the_shipped_subsets(tmp_path: Path) -> None:
+    """A document whose characters all lie in the safe set embeds the shipped subsets as
+    they are (no subsetting at build time); one outside it gets its own subsets."""
+    shipped = {fonts.prepared_path(face).read_bytes() for face in fonts.builtin_faces()}
+    source = tmp_path / "a.md"
+    source.write_text(MINIMAL_FRONT + "## Une section\n\nLe café « au lait » !\n", "utf-8")
+    (path,) = render_files(
+        api.load(source), "report", "docx", RenderOptions(load_project(REPO)), tmp_path
+    )
+    with zipfile.ZipFile(path) as package:
+        rels = {
+            rel.get("Id"): rel.get("Target")
+            for rel in xml(package, "word/_rels/fontTable.xml.rels").iter(f"{PR}Relationship")
+        }
+        slots = [
+            slot
+            for font in xml(package, "word/fontTable.xml").iter(f"{W}font")
+            for slot in font
+            if slot.tag.startswith(f"{W}embed")
+        ]
+        assert len(slots) >= 3
+        for slot in slots:
+            data = package.read("word/" + rels[slot.get(f"{R}id")])
+            assert obfuscate(data, slot.get(f"{W}fontKey")) in shipped

@@ -16,16 +16,9 @@ from ...pack.reproducible import normalize_zip
 from ...products import get as product
 from .. import Output, RenderResult
 from .fonts import embed_fonts
-from .fonts import warm as warm_fonts
 from .package import to_bytes
 from .report import report_document
 from .sheet import sheet_document
-
-
-def warm() -> None:
-    """Before renders are forked (``engine.executors.warm``): the bundled fonts'
-    subsets for Word (``fonts.warm``)."""
-    warm_fonts()
 
 
 def render(edition: Edition, options: RenderOptions) -> RenderResult:
