@@ -3,9 +3,9 @@
 CommonMark plus GFM tables, strikethrough and footnotes, and language spans
 (``[text]{lang=en}``: the span form of mdit_py_plugins' attrs plugin, with its attribute
 parser, and nothing after code or images; a link may be followed by ``{lang=en}`` too).
-Nothing downstream sees a markdown-it token: this module is the only one that knows them. Headings become nested ``Section`` nodes; raw HTML becomes
-``RawInline``/``RawBlock`` so that renderers decide what to do with it (print it as text,
-by default).
+Nothing downstream sees a markdown-it token: this module is the only one that knows them.
+Headings become nested ``Section`` nodes; raw HTML becomes ``RawInline``/``RawBlock`` so
+that renderers decide what to do with it (print it as text, by default).
 """
 
 from __future__ import annotations
