@@ -8,6 +8,7 @@ from python-docx and the package's XML: what a reader, a printer or a screen rea
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from collections import defaultdict
@@ -140,10 +141,33 @@ def test_headings_code_urls_and_names_are_never_hyphenated(wide_brief: Path) -> 
     html = brief_html(api.load(wide_brief.parent / "wide.md"), options())
     assert '<span class="url">https://www.example.org/' in html
     css = html.split("<style>")[1]
-    for rule in (".body code, .body pre, .notes code, .url {\n  hyphens: none;",):
+    for rule in (".body code, .body pre, .notes code, .url, .ref {\n  hyphens: none;",):
         assert rule in css
     assert re.search(r"\.body h2, \.body h3[^{]*\{[^}]*hyphens: manual", css)
     assert re.search(r"\.name \{ hyphens: manual; \}", css)
+
+
+def test_wide_table_words_break_at_syllables_and_references_anywhere(wide_brief: Path) -> None:
+    """In a wide table's narrow columns a long word is hyphenated at a syllable, never cut
+    anywhere ("Instrumentalis|ation"), and a reference, which has no break opportunity,
+    breaks without a hyphen (one that would read as part of it)."""
+    text = pdf_text(wide_brief)
+    lines_ = text.splitlines()
+    for word in ("Instrumentalisation", "Agroalimentaire", "Télécommunications"):
+        if word in lines_:
+            continue
+        # Not whole on a line: cut at a hyphen the layout added, the rest on the next line.
+        cuts = [a + b for a, b in itertools.pairwise(lines_) if a and a + b == word]
+        assert cuts == [], word  # cut anywhere, without a hyphen
+        at = next(
+            i
+            for i, line in enumerate(lines_)
+            if line.endswith(HYPHEN) and word.startswith(line[:-1])
+        )
+        assert lines_[at][:-1] + lines_[at + 1] == word, (word, lines_[at : at + 2])
+    html = brief_html(api.load(wide_brief.parent / "wide.md"), options())
+    assert '<span class="ref">ABC-2025-000123-XYZ</span>' in html
+    assert "ABC-2025-000123-XYZ" in text.replace("\n", "").replace(" ", "")
 
 
 # -- PDF: nothing beyond the printable area ------------------------------------------------

@@ -44,9 +44,16 @@ from ...model import (
 )
 from ...typography.columns import column_fractions
 
-_WORD = re.compile(r"(?P<url>\b(?:https?://|www\.)[^\s<>]+[^\s<>.,;:!?)\]»”’])|\b[^\W\d_]{6,}\b")
-"""A URL written as text, or a word of six letters or more (capitalised, most likely a
-proper noun)."""
+_WORD = re.compile(
+    r"(?P<url>\b(?:https?://|www\.)[^\s<>]+[^\s<>.,;:!?)\]»”’])"
+    r"|(?P<ref>\b(?=[\w./-]{0,63}\d)\w[\w./-]{8,62}\w\b)"
+    r"|\b[^\W\d_]{6,}\b"
+)
+"""A URL written as text; a reference of ten characters or more with a digit in it
+("ABC-2025-000123-XYZ"), which is never hyphenated but may break anywhere, since the line
+breaking rules give it no break opportunity; or a word of six letters or more
+(capitalised, most likely a proper noun). The reference's lengths are bounded so that a
+long run of ``a.a.a…`` is read in linear time, not once per position."""
 
 _URL = re.compile(r"(?:https?|ftp)://|mailto:|www\.")
 
@@ -74,6 +81,8 @@ def _protect_names(text: str) -> Markup:
     for match in _WORD.finditer(text):
         if match.group("url"):
             wrapper = Markup('<span class="url">%s</span>')
+        elif match.group("ref"):
+            wrapper = Markup('<span class="ref">%s</span>')
         elif match.group()[0].isupper():
             wrapper = Markup('<span class="name">%s</span>')
         else:
