@@ -314,3 +314,47 @@ def test_builtin_templates_compile_once_per_process(
     fresh = templates._environment((tmp_path / "templates", builtin_templates_dir()), True)
     assert fresh.get_template("brief/brief.html").render() == "<p>1</p>"
     assert compiled == ["brief/brief.html"]
+
+
+def test_weasyprint_loads_its_libraries_without_a_process_per_guessed_name() -> None:
+    """``import weasyprint`` guesses library names; ctypes ran ldconfig, gcc and ld for
+    each guess (about fifty processes). Through docgen: one ``ldconfig -p``, at most."""
+    probe = (
+        "import sys\n"
+        "spawned = []\n"
+        "sys.addaudithook(lambda e, a: spawned.append(a[1]) if e == 'subprocess.Popen' else None)\n"
+        "import docgen.formats.pdf\n"
+        "import weasyprint.text.ffi as ffi\n"
+        "assert ffi.pango is not None and ffi.harfbuzz is not None\n"
+        "print(len(spawned))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert int(done.stdout.strip()) <= 1, done.stdout
+
+
+def test_the_linker_cache_lookup_agrees_with_ctypes() -> None:
+    """Where ``ldconfig -p`` lists a library, the shortcut finds what ctypes finds; a name
+    it does not list is not found (the caller goes on to its next candidate); and
+    ``ctypes.util.find_library`` is itself again after the block."""
+    import ctypes.util
+
+    from docgen.formats.pdf import libraries
+
+    listing = libraries.linker_cache_listing()
+    if listing is None:
+        pytest.skip("no ldconfig here: the shortcut is off")
+    find = libraries.lookup_in(listing)
+    for name in ("c", "gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig"):
+        assert find(name) == ctypes.util.find_library(name), name
+        assert find(name) is not None
+    assert find("libgobject-2.0-0") is None
+    original = ctypes.util.find_library
+    with libraries.linker_cache():
+        assert ctypes.util.find_library is not original
+    assert ctypes.util.find_library is original

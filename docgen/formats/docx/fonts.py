@@ -344,7 +344,9 @@ def font_info(data: bytes) -> FontInfo:
     pages = [getattr(os2, f"ulCodePageRange{n}", 0) for n in (1, 2)]
     return FontInfo(
         int(os2.fsType),
-        bool(font["post"].isFixedPitch),
+        # isFixedPitch, read from the table's header: decoding the whole ``post`` table
+        # decodes every glyph name, most of the time this function would take.
+        bool(int.from_bytes(font.getTableData("post")[12:16], "big")),
         digits,
         tuple(f"{value:08X}" for value in (*ranges, *pages)),
     )

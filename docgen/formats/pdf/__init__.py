@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from ...editions import ArticleEdition, Edition, SheetEdition
-from ...options import RenderOptions
-from ...products import get as product
-from .. import Output, RenderResult
-from ..html.context import article_html
-from .fit import fitted_sheet
-from .weasy import layout, pdf_bytes  # this module is imported only when a PDF is made
-from .weasy import warm as warm  # the engine warmed before renders are forked
+from .libraries import import_weasyprint
+
+# First, before any module below imports it: WeasyPrint's libraries found in the linker
+# cache rather than by a process per guessed name (``libraries``).
+import_weasyprint()
+
+from ...editions import ArticleEdition, Edition, SheetEdition  # noqa: E402
+from ...options import RenderOptions  # noqa: E402
+from ...products import get as product  # noqa: E402
+from .. import Output, RenderResult  # noqa: E402
+from ..html.context import article_html  # noqa: E402
+from .fit import fitted_sheet  # noqa: E402
+from .weasy import layout, pdf_bytes  # noqa: E402 - imported only when a PDF is made
+from .weasy import warm as warm  # noqa: E402 - warmed before renders are forked
 
 
 def render(edition: Edition, options: RenderOptions) -> RenderResult:

@@ -15,9 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from ...errors import Location, Problem
 from ...pack.reproducible import UrlMap, project_url_map
 from ...products import get as product
@@ -26,6 +23,10 @@ from ...project import Project, builtin_templates_dir
 from ...resources import NOT_FOUND, check_file, readable_roots
 from ...templates import precompile_builtins
 from . import structure
+from .libraries import import_weasyprint
+
+weasyprint = import_weasyprint()  # already loaded by the package (``libraries``)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 """Largest single resource (image, font) a document may pull in."""
