@@ -165,7 +165,8 @@ def _check_settings(path: Path, text: str, data: dict[str, Any]) -> list[Problem
         if key in TABLES and isinstance(value, dict) and settings is data:
             continue  # [signing] beside top-level settings
         if key not in _SETTINGS:
-            problem(key, f"unknown setting {key!r}; known: {', '.join(_SETTINGS)}")
+            kind = "table" if isinstance(value, dict) else "setting"
+            problem(key, f"unknown {kind} {key!r}; known: {', '.join(_SETTINGS)}")
             continue
         check, expected = _SETTINGS[key]
         if not check(value):
@@ -235,8 +236,13 @@ def _check_lists(settings: dict[str, Any], problem: Callable[[str, str], None]) 
 
 
 def _line_of(text: str, key: str) -> int:
-    """The line where ``key`` is set; tomllib keeps no positions, so find it in the text."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    """The line where ``key`` is set, or where its table opens (``[key]``, ``[key.sub]``);
+    tomllib keeps no positions, so find it in the text."""
+    name = re.escape(key)
+    pattern = re.compile(
+        rf"^[ \t]*(?:{name}[ \t]*=|\[\[?[ \t]*{name}[ \t]*[\].])|^[ \t]*[\"']{name}[\"'][ \t]*=",
+        re.MULTILINE,
+    )
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 0
 

@@ -81,6 +81,20 @@ def test_config_errors_are_located(project_dir: Path) -> None:
     assert code == 2 and "docgen.toml:2:9: error: invalid TOML" in out
 
 
+def test_unknown_tables_and_keys_after_blank_lines_are_located(project_dir: Path) -> None:
+    """An unknown table names the line of its header; a key after blank lines its own line
+    (not the blank line before it)."""
+    config = project_dir / "docgen.toml"
+    config.write_text('paper = "A4"\n\n\n"colour" = 1\n\n[build]\ntime_limit = 0\n')
+    with pytest.raises(ConfigError) as caught:
+        load_project(project_dir)
+    found = sorted(str(p).split("docgen.toml", 1)[1] for p in caught.value.problems)
+    assert [m.split(";")[0] for m in found] == [
+        ":4:1: error: unknown setting 'colour'",
+        ":6:1: error: unknown table 'build'",
+    ]
+
+
 def test_letter_paper(project_dir: Path) -> None:
     (project_dir / "docgen.toml").write_text('[docgen]\npaper = "Letter"\n')
     project = load_project(project_dir)
