@@ -326,7 +326,9 @@ def build(
     warnings += signing_warnings
     cache = Cache(project.root / CACHE_DIR, read=use_cache)
     pack_runs = (
-        _build_packs(packs, project, options, output_root, languages, strict, cache)
+        _build_packs(
+            packs, project, options, output_root, languages=languages, strict=strict, cache=cache
+        )
         if packs or not paths
         else []
     )
@@ -356,11 +358,12 @@ def build(
     return result
 
 
-def _build_packs(  # noqa: PLR0917 - build's settings, passed on
+def _build_packs(
     names: Sequence[str],
     project: Project,
     options: RenderOptions,
     output_root: Path,
+    *,
     languages: Sequence[str],
     strict: bool,
     cache: Cache | None,
@@ -389,7 +392,16 @@ def _build_packs(  # noqa: PLR0917 - build's settings, passed on
         check_markings(pack, config, [item.doc for item in ready])
         articles = [item.by_lang for item in ready]
         runs.append(
-            partial(run_pack, pack, articles, langs, project, options, output_root, cache=cache)
+            partial(
+                run_pack,
+                pack,
+                articles,
+                languages=langs,
+                project=project,
+                options=options,
+                output_root=output_root,
+                cache=cache,
+            )
         )
     return runs
 

@@ -751,3 +751,22 @@ def test_a_build_leaves_no_temporary_folder(tmp_path: Path) -> None:
     cli_build(project, "--force", "-j", "1", "-p", "brief", env={"TMPDIR": str(temp)})
     assert (project / "output" / "a" / "brief.fr.pdf").is_file()
     assert sorted(p.name for p in temp.iterdir()) == []
+
+
+def test_docgen_code_is_part_of_every_cache_key(tmp_path: Path) -> None:
+    """An edited docgen (a working copy, no version change) renders again instead of
+    serving outputs cached by the old code: its Python files are in the key's digest."""
+    from docgen.engine.job import builtin_digest, tree_digest
+    from docgen.project import builtin_templates_dir
+
+    package = Path(docgen.__file__).resolve().parent
+    copy = tmp_path / "docgen"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = tree_digest(copy, "*.py")
+    assert before == tree_digest(package, "*.py")
+    (copy / "worker.py").write_text((copy / "worker.py").read_text() + "# edited\n")
+    assert tree_digest(copy, "*.py") != before
+    expected = hashlib.sha256(
+        (before + tree_digest(builtin_templates_dir(), "*")).encode()
+    ).hexdigest()
+    assert builtin_digest() == expected

@@ -51,14 +51,14 @@ def check_markings(pack: Pack, config: PackConfig, docs: Sequence[Document]) -> 
         raise DocgenError(list(problems))
 
 
-def run_pack(  # noqa: PLR0917 - what was prepared, then the settings
+def run_pack(
     pack: Pack,
     articles: Sequence[dict[str, Document]],
+    *,
     languages: Sequence[str],
     project: Project,
     options: RenderOptions,
     output_root: Path,
-    *,
     jobs: int = 1,
     scheduler: str | None = None,
     cache: Cache | None = None,
@@ -104,14 +104,24 @@ def run_pack(  # noqa: PLR0917 - what was prepared, then the settings
         raise error_type(problems)
     for job in planned:
         result.warnings += [real_location(p, roots) for p in results[job.output].warnings]
-    _write(pack, planned, results, output_root, options, zip_packs, result, on_file)
+    _write(
+        pack,
+        planned,
+        results,
+        output_root=output_root,
+        options=options,
+        zip_packs=zip_packs,
+        result=result,
+        on_file=on_file,
+    )
     return result
 
 
-def _write(  # noqa: PLR0917
+def _write(
     pack: Pack,
     planned: list[Job],
     results: dict[str, JobResult],
+    *,
     output_root: Path,
     options: RenderOptions,
     zip_packs: bool,

@@ -80,8 +80,8 @@ def run_pack_job(job: Job) -> JobResult:
     if job.builtin and job.builtin != builtin_digest():
         raise DocgenError.at(
             Path(job.output),
-            f"this worker's docgen {__version__} has other built-in templates than the"
-            " coordinator's; install the same docgen on every worker",
+            f"this worker's docgen {__version__} differs from the coordinator's (its code or"
+            " built-in templates); install the same docgen on every worker",
         )
     with tempfile.TemporaryDirectory(prefix="docgen-pack-") as folder:
         root = Path(folder).resolve()

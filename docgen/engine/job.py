@@ -87,12 +87,26 @@ class JobResult:
 
 @functools.cache
 def builtin_digest() -> str:
-    """A digest of docgen's built-in templates and fonts, as installed here."""
+    """A digest of docgen as installed here: its code, its built-in templates and fonts.
+
+    Part of every cache key: an output cached by another docgen — a new release, or a
+    working copy edited without a version change — is rendered again rather than served.
+    And a Dask worker running another docgen than the coordinator's refuses its jobs."""
     from ..project import builtin_templates_dir
 
-    root = builtin_templates_dir()
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    digest.update(tree_digest(package, "*.py").encode())
+    digest.update(tree_digest(builtin_templates_dir(), "*").encode())
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path, pattern: str) -> str:
+    """The sha256 of every file matching ``pattern`` below ``root``: names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -103,8 +117,8 @@ def run_job(job: Job) -> JobResult:
     if job.builtin and job.builtin != builtin_digest():
         raise DocgenError.at(
             Path(job.output),
-            f"this worker's docgen {__version__} has other built-in templates than the"
-            " coordinator's; install the same docgen on every worker",
+            f"this worker's docgen {__version__} differs from the coordinator's (its code or"
+            " built-in templates); install the same docgen on every worker",
         )
     with tempfile.TemporaryDirectory(prefix="docgen-job-") as folder:
         root = Path(folder).resolve()
