@@ -252,3 +252,37 @@ def test_markings_ranked_in_both_languages() -> None:
     assert levels.rank_of_text("confidentiel") == 2
     assert levels.rank_of_text("SECRET") == 3
     assert levels.rank_of_text("PUBLIC-ISH") is None
+
+
+def test_a_narrower_rebuild_keeps_the_pack_folder_verifiable(
+    built: tuple[Path, api.BuildResult], tmp_path: Path
+) -> None:
+    """The pack no longer asks for the Word binder: the one an earlier build made stays,
+    listed in the manifest while intact, so ``docgen verify`` still passes (it used to name
+    the file as not in the manifest); once changed, it is no longer vouched for."""
+    from docgen.pack.manifest import parse_manifest
+    from docgen.verify import verify_paths
+
+    folder, _result = built
+    root = tmp_path / "project"
+    shutil.copytree(folder.parents[2], root)
+    config = root / "docgen.toml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            'languages = ["fr"]\n', 'languages = ["fr"]\nproducts = ["brief", "sheet"]\n'
+        ),
+        "utf-8",
+    )
+    pack = root / "output" / "packs" / "astana"
+
+    def listed() -> set[str]:
+        manifest = parse_manifest((pack / "manifest.json").read_bytes(), pack)
+        return {e.path for e in manifest.outputs}
+
+    result = api.build(project=load_project(root), packs=["astana"])
+    assert not any(p.name == "binder.fr.docx" for p in result.files)  # not made again
+    assert {"binder.fr.pdf", "binder.fr.docx", "sheets.pdf"} <= listed()
+    assert [p for p in verify_paths([pack], []) if p.severity == "error"] == []
+    (pack / "binder.fr.docx").write_bytes(b"changed")
+    api.build(project=load_project(root), packs=["astana"])
+    assert "binder.fr.docx" not in listed()

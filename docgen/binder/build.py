@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
-from ..engine.build import EngineResult, Progress
+from ..engine.build import EngineResult, Progress, earlier_entries
 from ..engine.cache import Cache
 from ..engine.executors import executor_for
 from ..engine.job import PROJECT, Job, JobResult, real_location
@@ -128,7 +128,10 @@ def _write(
     result: EngineResult,
     on_file: Callable[[Path], None] | None,
 ) -> None:
-    """The pack's files, then its manifest, then its zip: as an article's pack is written."""
+    """The pack's files, then its manifest, then its zip: as an article's pack is written,
+    outputs of an earlier build that this one did not make (``-f pdf`` after a full build)
+    staying listed while their files are intact, so the folder always matches its
+    manifest."""
     folder = safe_output_dir(output_root / PACKS_DIR, pack.name)
     entries: list[OutputEntry] = []
     inputs: dict[str, str] = {}
@@ -153,10 +156,13 @@ def _write(
                     digest,
                 )
             )
+    kept, kept_inputs = earlier_entries(folder, {e.path for e in entries})
+    for name, digest in kept_inputs.items():
+        inputs.setdefault(name, digest)
     stamp = epoch_date_time(options.source_date_epoch, pack.date)
     manifest = Manifest(
         article=pack.name,
-        outputs=tuple(entries),
+        outputs=tuple(entries + kept),
         inputs=tuple(sorted(inputs.items())),
         versions=engine_versions(),
         build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",

@@ -296,7 +296,7 @@ def _write_pack(
                 hashlib.sha256(data).hexdigest(),
             )
         )
-    kept, kept_inputs = _earlier_entries(article.target_dir, {e.path for e in entries})
+    kept, kept_inputs = earlier_entries(article.target_dir, {e.path for e in entries})
     for name, digest in kept_inputs.items():
         inputs.setdefault(name, digest)
     manifest = Manifest(
@@ -324,7 +324,7 @@ def _write_pack(
             on_file(target)
 
 
-def _earlier_entries(folder: Path, made: set[str]) -> tuple[list[OutputEntry], dict[str, str]]:
+def earlier_entries(folder: Path, made: set[str]) -> tuple[list[OutputEntry], dict[str, str]]:
     """The earlier manifest's entries for files this build did not make and that are
     still intact, and that manifest's inputs."""
     try:
