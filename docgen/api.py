@@ -346,7 +346,9 @@ def build(
         sign_manifest=signer.sign_manifest if signer else None,
     )
     for run_pack in pack_runs:
-        more = run_pack(jobs=jobs, scheduler=scheduler, zip_packs=zip_packs, on_file=on_file)
+        more = run_pack(
+            jobs=jobs, scheduler=scheduler, zip_packs=zip_packs, on_file=on_file, signer=signer
+        )
         done.files += more.files
         done.warnings += more.warnings
         done.rendered, done.cached = done.rendered + more.rendered, done.cached + more.cached

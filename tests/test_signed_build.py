@@ -130,3 +130,30 @@ def test_a_partial_build_keeps_the_pack_verifiable(project: Path) -> None:
     assert run("build", "-q", "-p", "brief", "--force")[0] == 0
     code, out = run("verify", "output/a")
     assert code == 0, out
+
+
+@pytest.mark.slow
+def test_a_signed_build_signs_the_binders_too(project: Path, pki: Pki) -> None:
+    """``--sign`` with a pack: the binder and the sheets are signed PDFs, and the pack's
+    manifest has its signature, checked by ``docgen verify`` and by pdfsig."""
+    (project / "source" / "b.md").write_text(FRONT + "## Deux\n\nAutre texte.\n", encoding="utf-8")
+    (project / "docgen.toml").write_text(
+        '[docgen]\n\n[packs.visite]\ntitle = {fr = "Visite", en = "Visit"}\n'
+        'date = 2026-03-14\narticles = ["a", "b"]\nlanguages = ["fr"]\n',
+        encoding="utf-8",
+    )
+    code, out = run("build", "--pack", "visite", "--sign", str(pki.good), "-q")
+    assert code == 0, out
+    pack = project / "output" / "packs" / "visite"
+    assert (pack / "manifest.json.p7s").is_file()
+    code, out = run("verify", "output/packs/visite", "--trust", str(pki.ca_pem))
+    assert (code, out.strip()) == (0, "output/packs/visite: intact"), out
+    for name in ("binder.fr.pdf", "sheets.pdf"):
+        checked = subprocess.run(
+            ["pdfsig", str(pack / name)], capture_output=True, text=True, check=False
+        )
+        assert "Signature is Valid" in checked.stdout, (name, checked.stdout)
+    code, out = run("build", "--pack", "visite", "-q")  # unsigned: the signature goes
+    assert code == 0, out
+    assert not (pack / "manifest.json.p7s").exists()
+    assert run("verify", "output/packs/visite")[0] == 0

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine.build import EngineResult, Progress, earlier_entries
 from ..engine.cache import Cache
@@ -23,11 +24,14 @@ from ..options import RenderOptions
 from ..output import safe_output_dir, write_atomic
 from ..pack.archive import epoch_date_time, write_zip
 from ..pack.manifest import Manifest, OutputEntry, engine_versions
-from ..pack.names import MANIFEST_NAME
+from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
 from ..project import Project
 from .classify import pack_marking
 from .config import Pack, PackConfig
 from .job import pack_jobs, run_pack_job
+
+if TYPE_CHECKING:
+    from ..signing.build import BuildSigner
 
 PACKS_DIR = "packs"
 """Packs are written to ``output/packs/NAME/``, beside the articles' folders."""
@@ -65,8 +69,10 @@ def run_pack(
     zip_packs: bool = False,
     on_file: Callable[[Path], None] | None = None,
     on_progress: Progress | None = None,
+    signer: BuildSigner | None = None,
 ) -> EngineResult:
-    """Render (or fetch from the cache) the pack's outputs, then write its folder."""
+    """Render (or fetch from the cache) the pack's outputs, then write its folder (every
+    PDF and the manifest signed with ``signer``, as an article's)."""
     result = EngineResult()
     planned = pack_jobs(pack, articles, project, options, languages)
     results: dict[str, JobResult] = {}
@@ -113,6 +119,7 @@ def run_pack(
         zip_packs=zip_packs,
         result=result,
         on_file=on_file,
+        signer=signer,
     )
     return result
 
@@ -127,6 +134,7 @@ def _write(
     zip_packs: bool,
     result: EngineResult,
     on_file: Callable[[Path], None] | None,
+    signer: BuildSigner | None = None,
 ) -> None:
     """The pack's files, then its manifest, then its zip: as an article's pack is written,
     outputs of an earlier build that this one did not make (``-f pdf`` after a full build)
@@ -138,13 +146,16 @@ def _write(
     for job in planned:
         for output in results[job.output].outputs:
             path = folder / output.name
-            write_atomic(path, lambda temp, data=output.data: temp.write_bytes(data))  # type: ignore[misc]
+            language = job.lang or "+".join(pack.languages or pack.title.languages)
+            data = output.data
+            if signer is not None:
+                data = signer.sign_file(output.name, data, job.lang or language.split("+")[0])
+            write_atomic(path, lambda temp, data=data: temp.write_bytes(data))  # type: ignore[misc]
             result.files.append(path)
             if on_file:
                 on_file(path)
             inputs.update(job.inputs())
-            digest = hashlib.sha256(output.data).hexdigest()
-            language = job.lang or "+".join(pack.languages or pack.title.languages)
+            digest = hashlib.sha256(data).hexdigest()
             entries.append(
                 OutputEntry(
                     output.name,
@@ -152,7 +163,7 @@ def _write(
                     job.fmt,
                     language,
                     output.pages,
-                    len(output.data),
+                    len(data),
                     digest,
                 )
             )
@@ -167,8 +178,15 @@ def _write(
         versions=engine_versions(),
         build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",
     )
-    data = manifest.to_bytes()
-    write_atomic(folder / MANIFEST_NAME, lambda temp: temp.write_bytes(data))
+    manifest_data = manifest.to_bytes()
+    signature = signer.sign_manifest(manifest_data) if signer is not None else None
+    write_atomic(folder / MANIFEST_NAME, lambda temp: temp.write_bytes(manifest_data))
+    signature_path = folder / SIGNATURE_NAME
+    if signature is not None:
+        write_atomic(signature_path, lambda temp: temp.write_bytes(signature))
+        result.files.append(signature_path)
+    else:
+        signature_path.unlink(missing_ok=True)  # it signed a manifest that is gone
     if zip_packs:
         target = folder.with_suffix(".zip")
         write_zip(folder, target, stamp)

@@ -34,24 +34,28 @@ class BuildSigner:
         self, article: ArticlePlan, outputs: list[tuple[str, bytes, Job]]
     ) -> list[tuple[str, bytes, Job]]:
         """Every PDF of an article signed, in the language it is written in."""
+        lang = article.doc.source_lang
+        return [
+            (name, self.sign_file(name, data, job.lang or lang), job) for name, data, job in outputs
+        ]
+
+    def sign_file(self, name: str, data: bytes, lang: str) -> bytes:
+        """``data`` signed if ``name`` is a PDF (the signature box's words in ``lang``);
+        other files as they are: the manifest's signature covers them."""
         from .pdf import sign_pdf
 
-        signed = []
-        for name, rendered, job in outputs:
-            data = rendered
-            if name.endswith(".pdf"):
-                data = sign_pdf(
-                    rendered,
-                    self.signer,
-                    reason=self.config.reason,
-                    location=self.config.location,
-                    lang=job.lang or article.doc.source_lang,
-                    visible=self.config.visible,
-                    signing_time=self.signing_time,
-                    timestamp_url=self.config.timestamp_url,
-                )
-            signed.append((name, data, job))
-        return signed
+        if not name.endswith(".pdf"):
+            return data
+        return sign_pdf(
+            data,
+            self.signer,
+            reason=self.config.reason,
+            location=self.config.location,
+            lang=lang,
+            visible=self.config.visible,
+            signing_time=self.signing_time,
+            timestamp_url=self.config.timestamp_url,
+        )
 
     def sign_manifest(self, data: bytes) -> bytes:
         from .cms import sign_detached
