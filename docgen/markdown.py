@@ -104,9 +104,12 @@ def _attributes(state: StateInline, at: int) -> tuple[int, dict[str, str]] | Non
     attributes, or None when there is none (or it is longer than ``MAX_ATTRIBUTES``)."""
     if at >= state.posMax or state.src[at] != "{":
         return None
+    block = state.src[at : min(state.posMax, at + MAX_ATTRIBUTES)]
     try:
-        length, attrs = parse_attrs(state.src[at : min(state.posMax, at + MAX_ATTRIBUTES)])
+        length, attrs = parse_attrs(block)
     except ParseError:
+        return None
+    if length >= len(block) or block[length] != "}":  # unterminated (older plugins return)
         return None
     return length + 1, attrs
 
