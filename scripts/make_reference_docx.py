@@ -1,18 +1,20 @@
-"""Build templates/report/reference.docx, the look of the Word report.
+"""Build templates/report/reference.docx, the look of the Word report and the Word sheet.
 
 Run ``.venv/bin/python scripts/make_reference_docx.py`` after changing a style here; editors
 who prefer Word or LibreOffice can instead restyle the generated file and save it (see
 docs/report.md). It starts from python-docx's default template, sets A4 pages with 2.2 cm
-margins, and (re)defines every style the renderer requires (``REQUIRED_STYLES`` in
-docgen/formats/docx/report.py) in the PDF brief's palette: navy headings in Noto Sans, body in
-Noto Serif, monospace in DejaVu Sans Mono (fonts shipped in templates/fonts/; the font table
-names generic families so Word substitutes a serif, a sans or a fixed font when missing).
+margins, and (re)defines every style the renderers require (``REQUIRED_STYLES`` in
+docgen/formats/docx/report.py, ``SHEET_STYLES`` in docgen/formats/docx/sheet.py) in the PDF
+brief's palette: navy headings in Noto Sans, body in Noto Serif, monospace in DejaVu Sans
+Mono (fonts shipped in templates/fonts/; the font table names generic families so Word
+substitutes a serif, a sans or a fixed font when missing).
 The body holds a specimen of each style, which the renderer discards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.formats.docx.notes import footnotes_part  # noqa: E402
 from docgen.formats.docx.report import REQUIRED_STYLES  # noqa: E402
+from docgen.formats.docx.sheet import SHEET_STYLES  # noqa: E402
 
 TARGET = ROOT / "templates" / "report" / "reference.docx"
 
@@ -267,6 +270,60 @@ STYLES: list[tuple[str, str, str, str, str, str, str, str]] = [
         fonts(SANS) + "<w:b/><w:caps/>" + color(MARKING) + '<w:spacing w:val="20"/>',
         "",
     ),
+    # The bilingual sheet (summary.docx): one family on Sheet Text, small as the PDF sheet
+    # so that the page holds both columns. Labels are upper-cased by the renderer.
+    (
+        "paragraph", "SheetText", "Sheet Text", "Normal", "SheetText",
+        spacing(0, 40, 240), size(17), "",
+    ),
+    (
+        "paragraph", "SheetTitle", "Sheet Title", "SheetText", "SheetSubtitle",
+        "", fonts(SANS) + "<w:b/><w:bCs/>" + color(NAVY) + size(28), "",
+    ),
+    (
+        "paragraph", "SheetSubtitle", "Sheet Subtitle", "SheetText", "SheetMeta",
+        "", fonts(SANS) + color(MUTED) + size(20), "",
+    ),
+    (
+        "paragraph", "SheetMeta", "Sheet Meta", "SheetText", "SheetMeta",
+        "", fonts(SANS) + size(16), "",
+    ),
+    ("paragraph", "SheetDate", "Sheet Date", "SheetMeta", "SheetLabel", "", color(MUTED), ""),
+    (
+        "paragraph", "SheetLabel", "Sheet Label", "SheetText", "SheetText",
+        spacing(80, 20, 271), fonts(SANS) + "<w:b/><w:bCs/>" + color(NAVY) + size(15), "",
+    ),
+    (
+        "paragraph", "SheetKicker", "Sheet Kicker", "SheetLabel", "SheetTitle",
+        "", color(ACCENT), "",
+    ),
+    ("paragraph", "SheetSummary", "Sheet Summary", "SheetText", "SheetLabel", "", "", ""),
+    ("paragraph", "SheetKeyPoint", "Sheet Key Point", "SheetText", "SheetKeyPoint", "", "", ""),
+    (
+        "paragraph", "SheetTimeline", "Sheet Timeline", "SheetText", "SheetTimeline",
+        "", size(16), "",
+    ),
+    (
+        "paragraph", "SheetContact", "Sheet Contact", "SheetText", "SheetContact",
+        "", fonts(SANS) + color(MUTED), "",
+    ),
+    (
+        "paragraph", "SheetMarking", "Sheet Marking", "SheetText", "SheetMarking",
+        spacing(0, 0, 240) + '<w:jc w:val="center"/>',
+        fonts(SANS) + "<w:b/><w:bCs/>" + color(MARKING) + size(15), "",
+    ),
+    (
+        "paragraph", "SheetLogo", "Sheet Logo", "SheetText", "SheetKicker",
+        spacing(0, 40, 271) + '<w:jc w:val="right"/>', "", "",
+    ),
+    (
+        "character", "SheetLead", "Sheet Lead", "", "", "",
+        fonts(SANS) + "<w:b/><w:bCs/>" + color(ACCENT) + size(16), "",
+    ),
+    (
+        "character", "SheetMissing", "Sheet Missing", "", "", "",
+        "<w:i/><w:iCs/>" + color(MARKING), "",
+    ),
     (
         "table", "TableDocgen", "Table docgen", "TableNormal", "", spacing(0, 0, 252), size(18),
         '<w:tblPr><w:tblBorders><w:top w:val="nil"/>'
@@ -438,6 +495,25 @@ SPECIMEN = [
 ]
 
 
+SHEET_SPECIMEN = [
+    ("Sheet Logo", ""),
+    ("Sheet Kicker", "SHEET KICKER (SUMMARY SHEET)"),
+    ("Sheet Title", "Sheet Title: the title in one language"),
+    ("Sheet Subtitle", "Sheet Subtitle"),
+    ("Sheet Meta", "Sheet Meta: author, role, organization; the project's fields"),
+    ("Sheet Date", "Sheet Date"),
+    ("Sheet Label", "SHEET LABEL (SUMMARY, KEY POINTS…)"),
+    ("Sheet Summary", "Sheet Summary: the summary, in a shaded cell."),
+    ("Sheet Key Point", "{1  }Sheet Key Point, numbered by a Sheet Lead run."),
+    ("Sheet Timeline", "{2025  }Sheet Timeline, dated by a Sheet Lead run."),
+    ("Sheet Contact", "Sheet Contact: the contact line."),
+    ("Sheet Text", "Sheet Text: the base of every sheet style; {!Sheet Missing} text."),
+    ("Sheet Marking", "SHEET MARKING: THE CLASSIFICATION, IN THE HEADER AND FOOTER"),
+]
+"""The sheet's styles after the report's: ``{lead}`` is a Sheet Lead run, ``{!text}`` a
+Sheet Missing one."""
+
+
 def trim_package(document: Any) -> None:
     """Drop the default template's thumbnail, custom XML and Word 2010 style copy, declare
     our fonts, and say docgen made the file."""
@@ -482,8 +558,8 @@ def page_setup(document: Any) -> None:
 
 
 def specimen(document: Any) -> dict[str, str]:
-    """One paragraph per style (and a table), so that an editor sees what each one does.
-    Returns the style ids by name."""
+    """One paragraph per style (and a table), the report's then the sheet's, so that an
+    editor sees what each one does. Returns the style ids by name."""
     by_name = {s.element.find(qn("w:name")).get(qn("w:val")): s.style_id for s in document.styles}
     for name, text in SPECIMEN:
         document.add_paragraph(text)._p.style = by_name[name]
@@ -495,6 +571,15 @@ def specimen(document: Any) -> dict[str, str]:
             cell = table.cell(row, column).paragraphs[0]
             cell.text = text
             cell._p.style = "TableText"
+    for name, text in SHEET_SPECIMEN:
+        para = document.add_paragraph()
+        para._p.style = by_name[name]
+        for index, piece in enumerate(re.split(r"[{}]", text)):
+            if not piece:
+                continue
+            run = para.add_run(piece.removeprefix("!"))
+            if index % 2:
+                run._r.style = by_name["Sheet Missing" if piece[:1] == "!" else "Sheet Lead"]
     return by_name
 
 
@@ -506,7 +591,8 @@ def build(target: Path) -> None:
     define_styles(document.styles.element, num_id)
     footnotes_part(document)
     names = {name.casefold() for name in specimen(document)}
-    missing = [name for name, _ in REQUIRED_STYLES if name.casefold() not in names]
+    required = (*REQUIRED_STYLES, *SHEET_STYLES)
+    missing = [name for name, _ in required if name.casefold() not in names]
     if missing:
         raise SystemExit(f"reference.docx would lack required styles: {missing}")
     props = document.core_properties

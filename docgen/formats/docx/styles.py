@@ -9,6 +9,7 @@ id, which is what the XML needs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import deepcopy
 from pathlib import Path
 
 from babel.core import get_global
@@ -35,12 +36,7 @@ class StyleMap:
         self, styles: Element, required: Iterable[tuple[str, str]], reference: Path
     ) -> None:
         self.root = styles
-        by_name: dict[tuple[str, str], Element] = {}
-        for style in styles.findall(qn("w:style")):
-            name = style.find(qn("w:name"))
-            if name is not None:
-                key = (name.get(qn("w:val"), "").casefold(), style.get(qn("w:type"), ""))
-                by_name.setdefault(key, style)
+        by_name = styles_by_name(styles)
         self._ids: dict[str, str] = {}
         self._elements: dict[str, Element] = {}
         missing: list[str] = []
@@ -85,6 +81,65 @@ class StyleMap:
         for name in names:
             if name not in skipped and name in self._elements:
                 _set_lang(_style_rpr(self._elements[name]), tag)
+
+
+def styles_by_name(styles: Element) -> dict[tuple[str, str], Element]:
+    """Each style of a styles part by (name casefolded, ``w:type``); the first of a name
+    wins, as in Word."""
+    by_name: dict[tuple[str, str], Element] = {}
+    for style in styles.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is not None:
+            key = (name.get(qn("w:val"), "").casefold(), style.get(qn("w:type"), ""))
+            by_name.setdefault(key, style)
+    return by_name
+
+
+def add_missing_styles(
+    styles: Element, required: Iterable[tuple[str, str]], fallback: Element
+) -> list[Element]:
+    """Copy into ``styles`` the ``required`` (name, type) styles it lacks, taken from the
+    ``fallback`` styles part, and return the copies.
+
+    For a reference document made before a layout needed these styles: the copies keep the
+    fallback's look, and their ``basedOn``/``next``/``link`` point to the styles of the
+    same name in ``styles`` (a style id already taken gets a suffix; a reference to a style
+    neither part has is dropped, as Word would ignore it)."""
+    have = styles_by_name(styles)
+    spare = styles_by_name(fallback)
+    style_id, val = qn("w:styleId"), qn("w:val")
+    taken = {style.get(style_id) for style in styles.findall(qn("w:style"))}
+    renamed: dict[str, str] = {}
+    copies: list[Element] = []
+    for name, kind in required:
+        if (name.casefold(), kind) in have:
+            continue
+        copy = deepcopy(spare[(name.casefold(), kind)])
+        old = new = copy.get(style_id, "")
+        suffix = 2
+        while new in taken:
+            new, suffix = f"{old}{suffix}", suffix + 1
+        taken.add(new)
+        copy.set(style_id, new)
+        renamed[old] = new
+        copies.append(copy)
+    for style in fallback.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        same = have.get(
+            (name.get(val, "").casefold() if name is not None else "", style.get(qn("w:type"), ""))
+        )
+        if same is not None:
+            renamed.setdefault(style.get(style_id, ""), same.get(style_id, ""))
+    for copy in copies:
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            ref = copy.find(qn(tag))
+            if ref is not None:
+                if ref.get(val) in renamed:
+                    ref.set(val, renamed[ref.get(val)])
+                else:
+                    copy.remove(ref)
+        styles.append(copy)
+    return copies
 
 
 def _style_rpr(style: Element) -> Element:
