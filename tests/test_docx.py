@@ -29,6 +29,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from docgen.errors import Problem, TemplateError
 from docgen.formats.docx.report import REQUIRED_STYLES
+from docgen.formats.docx.sheet import SHEET_STYLES
 from docgen.markdown import parse_body
 from docgen.model import (
     Block,
@@ -603,7 +604,8 @@ def test_shipped_reference_defines_every_required_style() -> None:
     word = docx.Document(str(REFERENCE))
     kinds = {1: "paragraph", 2: "character", 3: "table"}
     defined = {(s.name.casefold(), kinds.get(int(s.type), "")) for s in word.styles}
-    assert [s for s in REQUIRED_STYLES if (s[0].casefold(), s[1]) not in defined] == []
+    required = (*REQUIRED_STYLES, *SHEET_STYLES)
+    assert [s for s in required if (s[0].casefold(), s[1]) not in defined] == []
     section = word.sections[0]
     size = (section.page_width, section.page_height, section.left_margin)
     assert [round(Length(v or 0).mm) for v in size] == [210, 297, 22]

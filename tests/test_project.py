@@ -228,7 +228,7 @@ def test_brand_yml_recolours_the_word_outputs(project_dir: Path) -> None:
     styles = zipfile.ZipFile(folder / "report.fr.docx").read("word/styles.xml").decode()
     assert 'w:val="9B1C31"' in styles and 'w:val="14284B"' not in styles
     assert 'w:val="336699"' in styles and 'w:val="A07C2C"' not in styles
-    sheet = zipfile.ZipFile(folder / "summary.docx").read("word/document.xml").decode()
+    sheet = zipfile.ZipFile(folder / "summary.docx").read("word/styles.xml").decode()
     assert 'w:val="9B1C31"' in sheet and "14284B" not in sheet
     report = zipfile.ZipFile(folder / "report.fr.docx")
     assert any(name.startswith("word/media/") for name in report.namelist())  # the logo
