@@ -153,6 +153,11 @@ class _Child:
         try:
             with no_warming():
                 pid = os.fork()
+        except OSError:  # no process to be had: nothing of this child may stay behind
+            for fd in (requests_r, requests_w, replies_r, replies_w):
+                os.close(fd)
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
         finally:
             if pid != 0:
                 gc.unfreeze()
