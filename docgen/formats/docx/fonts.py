@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -41,6 +40,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
 from ...errors import Location, Problem
+from ...fontsubset import subset_font
 from ...project import builtin_templates_dir
 from ...safeio import FileRefused, read_regular_file
 from ...theme import Theme
@@ -269,24 +269,7 @@ def _subset_of(face: WordFace, data: bytes, chars: frozenset[str]) -> bytes:
     return subset_truetype(data, chars)
 
 
-_SUBSETS: dict[tuple[str, frozenset[str]], bytes] = {}
-_SUBSETS_LOCK = threading.Lock()
-_SUBSETS_MAX = 32
-
-
-def subset_truetype(data: bytes, chars: frozenset[str]) -> bytes:
-    """``data`` cut down to ``chars`` as a TrueType/OpenType font for Word: layout
-    features kept (kerning, ligatures, marks), hinting dropped. Remembered in this
-    process by content and characters (the report and the sheet share their faces)."""
-    key = (hashlib.sha256(data).hexdigest(), chars)
-    with _SUBSETS_LOCK:
-        found = _SUBSETS.get(key)
-    if found is not None:
-        return found
-    from fontTools import subset  # type: ignore[import-untyped]  # only when embedding
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    options = subset.Options()
+def _word_options(options: Any) -> None:
     options.hinting = False
     options.notdef_outline = True
     options.recalc_timestamp = False
@@ -294,18 +277,13 @@ def subset_truetype(data: bytes, chars: frozenset[str]) -> bytes:
     options.name_languages = ["*"]
     options.legacy_kern = True
     options.layout_features = list(LAYOUT_FEATURES)
-    font = subset.load_font(io.BytesIO(data), options, dontLoadGlyphNames=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    subset.save_font(font, out, options)
-    result = out.getvalue()
-    with _SUBSETS_LOCK:
-        if len(_SUBSETS) >= _SUBSETS_MAX:
-            _SUBSETS.pop(next(iter(_SUBSETS)))
-        _SUBSETS[key] = result
-    return result
+
+
+def subset_truetype(data: bytes, chars: frozenset[str]) -> bytes:
+    """``data`` cut down to ``chars`` as a TrueType/OpenType font for Word: layout
+    features kept (kerning, ligatures, marks), hinting dropped; every name record kept.
+    Remembered in this process (the report and the sheet share their faces)."""
+    return subset_font(data, chars, "word", _word_options)
 
 
 @dataclass(frozen=True)

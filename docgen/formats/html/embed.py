@@ -15,14 +15,12 @@ Everything here is a pure function of bytes, so the same inputs give the same fi
 from __future__ import annotations
 
 import base64
-import hashlib
-import io
-import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ...fontsubset import subset_font
 from ...images import clean_image_bytes
 from ...project import Project, builtin_templates_dir
 from ...resources import MAX_IMAGE_BYTES, NOT_FOUND, check_file, readable_roots
@@ -167,7 +165,7 @@ def font_faces_css(page: str, text: str, theme: Theme) -> tuple[str, list[str]]:
             continue
         try:
             data = read_regular_file(real, 32 * 1024 * 1024)
-            woff2 = subset_font(data, chars)
+            woff2 = subset_woff2(data, chars)
         except Exception as exc:  # a theme's font file may be anything fontTools refuses
             if builtin:
                 raise
@@ -181,26 +179,7 @@ def font_faces_css(page: str, text: str, theme: Theme) -> tuple[str, list[str]]:
     return "\n".join(rules), failed
 
 
-_SUBSETS: dict[tuple[str, frozenset[str]], bytes] = {}
-_SUBSETS_LOCK = threading.Lock()
-_SUBSETS_MAX = 64
-
-
-def subset_font(data: bytes, chars: frozenset[str]) -> bytes:
-    """The font ``data`` cut down to ``chars``, as WOFF2, kerning kept, hinting dropped.
-
-    Remembered in this process by content and characters: the preview renders in its own
-    process, so an edit that types no new character costs no subsetting (≈1 s a page)."""
-    key = (hashlib.sha256(data).hexdigest(), chars)
-    with _SUBSETS_LOCK:
-        found = _SUBSETS.get(key)
-    if found is not None:
-        return found
-    from fontTools import subset  # type: ignore[import-untyped]  # only web renders need it
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-
-    options = subset.Options()
+def _web_options(options: Any) -> None:
     options.flavor = "woff2"
     options.hinting = False
     options.layout_features = ["kern"]
@@ -208,15 +187,9 @@ def subset_font(data: bytes, chars: frozenset[str]) -> bytes:
     options.notdef_outline = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
     options.recalc_timestamp = False
-    font = subset.load_font(io.BytesIO(data), options, dontLoadGlyphNames=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    subset.save_font(font, out, options)
-    result = out.getvalue()
-    with _SUBSETS_LOCK:
-        if len(_SUBSETS) >= _SUBSETS_MAX:
-            _SUBSETS.pop(next(iter(_SUBSETS)))
-        _SUBSETS[key] = result
-    return result
+
+
+def subset_woff2(data: bytes, chars: frozenset[str]) -> bytes:
+    """The font ``data`` cut down to ``chars``, as WOFF2, kerning kept, hinting dropped
+    (remembered per process: ``fontsubset``)."""
+    return subset_font(data, chars, "web", _web_options)
