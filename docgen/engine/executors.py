@@ -45,7 +45,8 @@ def _warm_worker(formats: tuple[str, ...] = ()) -> None:
     """A pool worker: ignores Ctrl-C (the coordinator stops it), and on SIGTERM — sent by
     the coordinator, or by Linux when the build dies — exits through its ``finally``
     blocks, so its job's temporary folder is removed. Its backends are warm: inherited
-    from the coordinator (a fork), else warmed here."""
+    from the coordinator (a fork), else warmed here; its render child is kept for the rest
+    of its life (``worker.open_process_session``) and stopped as it exits."""
     from multiprocessing import util
 
     from ..worker import close_process_session, open_process_session

@@ -189,11 +189,12 @@ def warm() -> None:
     A process's first render pays for what WeasyPrint sets up lazily: cffi parsing the C
     declarations of Pango, HarfBuzz and fontconfig on first use, fontconfig's system
     configuration, the hyphenation dictionaries, the font subsetter. Renders run in forked
-    children (``worker.py``) that exit afterwards, so each used to pay it again; done once
-    in the parent before forking (the coordinator, a pool worker, a Dask worker), every
-    child starts warm. The page reads only docgen's bundled fonts, through the policy
-    fetcher, and its PDF is thrown away: outputs do not change. docgen's own templates are
-    compiled too (``templates.precompile_builtins``)."""
+    children (``worker.py``): done once in the process that forks them (a pool's
+    coordinator, a Dask worker, which forks a child per render), every child starts warm. A
+    build's own child stays warm from one render to the next without it. The page reads
+    only docgen's bundled fonts, through the policy fetcher, and its PDF is thrown away:
+    outputs do not change. docgen's own templates are compiled too
+    (``templates.precompile_builtins``)."""
     global _warmed  # noqa: PLW0603 - once per process, by design
     if _warmed:
         return
