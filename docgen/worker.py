@@ -148,6 +148,8 @@ class _Child:
         replies_r, replies_w = os.pipe()
         # Objects moved out of the collector's reach before the fork: the child's collections
         # then never write to the parent's objects, which would copy their memory pages.
+        # A process that froze what it inherited (a pool worker) keeps it frozen.
+        thaw = gc.get_freeze_count() == 0
         gc.freeze()
         pid = -1
         try:
@@ -159,7 +161,7 @@ class _Child:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise
         finally:
-            if pid != 0:
+            if pid != 0 and thaw:
                 gc.unfreeze()
         if pid == 0:  # pragma: no cover - the child's coverage is its results
             os.close(requests_w)

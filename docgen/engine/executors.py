@@ -10,6 +10,7 @@ installed and nothing else — no shared folder.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import os
@@ -51,6 +52,10 @@ def _warm_worker(formats: tuple[str, ...] = ()) -> None:
 
     from ..worker import close_process_session, open_process_session
 
+    # What the worker inherited is the coordinator's, locks held by its other threads
+    # included: frozen, the collector never runs a finalizer of it here (nor copies its
+    # memory pages by touching it).
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     die_with_parent(signal.SIGTERM)
@@ -113,7 +118,10 @@ def executor_for(
                 process.terminate()
         for process in processes:
             process.join(5)
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waited for: the pool's manager thread holds the pool's locks while it cleans up,
+        # and a pool forked meanwhile (the next build) would copy them held; its workers
+        # would then wait forever on them, in a weakref callback run by the collector.
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
