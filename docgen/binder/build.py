@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine.build import EngineResult, Progress, earlier_entries
+from ..engine.build import EngineResult, Progress, finish_folder
 from ..engine.cache import Cache
 from ..engine.executors import executor_for
 from ..engine.job import PROJECT, Job, JobResult, real_location
@@ -22,9 +22,8 @@ from ..errors import DocgenError, Problem
 from ..model import Document
 from ..options import RenderOptions
 from ..output import safe_output_dir, write_atomic
-from ..pack.archive import epoch_date_time, write_zip
-from ..pack.manifest import Manifest, OutputEntry, engine_versions
-from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
+from ..pack.archive import epoch_date_time
+from ..pack.manifest import OutputEntry
 from ..project import Project
 from .classify import pack_marking
 from .config import Pack, PackConfig
@@ -167,29 +166,14 @@ def _write(
                     digest,
                 )
             )
-    kept, kept_inputs = earlier_entries(folder, {e.path for e in entries})
-    for name, digest in kept_inputs.items():
-        inputs.setdefault(name, digest)
-    stamp = epoch_date_time(options.source_date_epoch, pack.date)
-    manifest = Manifest(
-        article=pack.name,
-        outputs=tuple(entries + kept),
-        inputs=tuple(sorted(inputs.items())),
-        versions=engine_versions(),
-        build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",
+    finish_folder(
+        folder,
+        pack.name,
+        entries,
+        inputs,
+        epoch_date_time(options.source_date_epoch, pack.date),
+        sign_manifest=signer.sign_manifest if signer is not None else None,
+        zip_packs=zip_packs,
+        result=result,
+        on_file=on_file,
     )
-    manifest_data = manifest.to_bytes()
-    signature = signer.sign_manifest(manifest_data) if signer is not None else None
-    write_atomic(folder / MANIFEST_NAME, lambda temp: temp.write_bytes(manifest_data))
-    signature_path = folder / SIGNATURE_NAME
-    if signature is not None:
-        write_atomic(signature_path, lambda temp: temp.write_bytes(signature))
-        result.files.append(signature_path)
-    else:
-        signature_path.unlink(missing_ok=True)  # it signed a manifest that is gone
-    if zip_packs:
-        target = folder.with_suffix(".zip")
-        write_zip(folder, target, stamp)
-        result.files.append(target)
-        if on_file:
-            on_file(target)

@@ -10,21 +10,16 @@ the same in this process, a pool worker or a Dask worker.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from ..engine.inputs import InputReader
-from ..engine.job import PROJECT, Job, JobResult, builtin_digest
-from ..errors import DocgenError, Problem
+from ..engine.job import PROJECT, Job, JobResult, builtin_digest, job_folder, virtual
 from ..formats import RenderResult
 from ..model import Document
 from ..options import RenderOptions
 from ..pack.manifest import engine_versions
-from ..pack.names import unsafe_name_reason
 from ..project import Project
-from ..version import __version__
 from .config import Pack
 
 BINDER = "binder"
@@ -77,18 +72,8 @@ def pack_jobs(
 
 def run_pack_job(job: Job) -> JobResult:
     """Render one of a pack's outputs from the job's bytes, in a folder removed after."""
-    if job.builtin and job.builtin != builtin_digest():
-        raise DocgenError.at(
-            Path(job.output),
-            f"this worker's docgen {__version__} differs from the coordinator's (its code or"
-            " built-in templates); install the same docgen on every worker",
-        )
-    with tempfile.TemporaryDirectory(prefix="docgen-pack-") as folder:
-        root = Path(folder).resolve()
-        try:
-            return _render_in(root, job)
-        except DocgenError as exc:
-            raise type(exc)([_virtual(p, root) for p in exc.problems]) from None
+    with job_folder(job, (PROJECT,), "docgen-pack-") as root:
+        return _render_in(root, job)
 
 
 def _render_in(root: Path, job: Job) -> JobResult:
@@ -99,15 +84,6 @@ def _render_in(root: Path, job: Job) -> JobResult:
     from .classify import pack_marking
     from .config import load_packs
 
-    for name, data in job.files:
-        reason = unsafe_name_reason(name)
-        if reason or name.split("/", 1)[0] != PROJECT:
-            raise DocgenError.at(
-                Path(name), f"refused input name: {reason or 'outside the project'}"
-            )
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
     project = load_project(root / PROJECT)
     config = load_packs(project)
     pack = config.get(job.article)
@@ -128,7 +104,7 @@ def _render_in(root: Path, job: Job) -> JobResult:
     result: RenderResult = run_limited(
         _RENDERERS[(job.product, job.fmt)], args, limit, Path(job.output), pack.config_path
     )
-    return JobResult(result.outputs, tuple(_virtual(p, root) for p in result.warnings))
+    return JobResult(result.outputs, tuple(virtual(p, root) for p in result.warnings))
 
 
 def _binder_pdf(
@@ -168,11 +144,3 @@ _RENDERERS = {
     (BINDER, "docx"): _binder_docx,
     (SHEETS, "pdf"): _sheets,
 }
-
-
-def _virtual(problem: Problem, root: Path) -> Problem:
-    """A problem located in the job's folder, located by virtual name instead."""
-    path = problem.location.path
-    if path.is_absolute() and path.is_relative_to(root):
-        return replace(problem, location=replace(problem.location, path=path.relative_to(root)))
-    return problem

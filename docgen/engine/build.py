@@ -22,7 +22,7 @@ from ..errors import DocgenError, Problem
 from ..model import Document
 from ..options import RenderOptions
 from ..output import remove_stale_temporaries, safe_output_dir, write_atomic
-from ..pack.archive import epoch_date_time, write_zip
+from ..pack.archive import DateTime, epoch_date_time, write_zip
 from ..pack.manifest import Manifest, OutputEntry, engine_versions, parse_manifest
 from ..pack.names import MANIFEST_NAME, SIGNATURE_NAME
 from ..project import Project
@@ -296,29 +296,56 @@ def _write_pack(
                 hashlib.sha256(data).hexdigest(),
             )
         )
-    kept, kept_inputs = earlier_entries(article.target_dir, {e.path for e in entries})
-    for name, digest in kept_inputs.items():
-        inputs.setdefault(name, digest)
+    finish_folder(
+        article.target_dir,
+        article.doc.stem,
+        entries,
+        inputs,
+        stamp,
+        sign_manifest=sign_manifest,
+        zip_packs=zip_packs,
+        result=result,
+        on_file=on_file,
+    )
+
+
+def finish_folder(
+    folder: Path,
+    name: str,
+    entries: list[OutputEntry],
+    inputs: dict[str, str],
+    stamp: DateTime,
+    *,
+    sign_manifest: Callable[[bytes], bytes] | None,
+    zip_packs: bool,
+    result: EngineResult,
+    on_file: Callable[[Path], None] | None,
+) -> None:
+    """After an article's or a pack's files: its manifest — outputs of an earlier build
+    that this one did not make listed while their files are intact — its signature (an
+    unsigned build removes the old one), then its zip."""
+    kept, kept_inputs = earlier_entries(folder, {e.path for e in entries})
+    for input_name, digest in kept_inputs.items():
+        inputs.setdefault(input_name, digest)
     manifest = Manifest(
-        article=article.doc.stem,
+        article=name,
         outputs=tuple(entries + kept),
         inputs=tuple(sorted(inputs.items())),
         versions=engine_versions(),
         build_date=f"{stamp[0]:04d}-{stamp[1]:02d}-{stamp[2]:02d}",
     )
     data = manifest.to_bytes()
-    path = article.target_dir / MANIFEST_NAME
-    signature_path = article.target_dir / SIGNATURE_NAME
+    signature_path = folder / SIGNATURE_NAME
     signature = sign_manifest(data) if sign_manifest is not None else None
-    write_atomic(path, lambda temp: temp.write_bytes(data))
+    write_atomic(folder / MANIFEST_NAME, lambda temp: temp.write_bytes(data))
     if signature is not None:
         write_atomic(signature_path, lambda temp: temp.write_bytes(signature))
         result.files.append(signature_path)
     else:
         signature_path.unlink(missing_ok=True)  # it signed a manifest that is gone
     if zip_packs:
-        target = article.target_dir.with_suffix(".zip")
-        write_zip(article.target_dir, target, stamp)
+        target = folder.with_suffix(".zip")
+        write_zip(folder, target, stamp)
         result.files.append(target)
         if on_file:
             on_file(target)

@@ -14,10 +14,12 @@ Their digest travels instead, and a worker whose copy differs refuses the job.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -112,20 +114,39 @@ def tree_digest(root: Path, pattern: str) -> str:
     return digest.hexdigest()
 
 
-def run_job(job: Job) -> JobResult:
-    """Render ``job`` from its bytes alone, in a private folder removed afterwards."""
+@contextlib.contextmanager
+def job_folder(job: Job, roots: tuple[str, ...], prefix: str) -> Iterator[Path]:
+    """The job's input files written to a private folder, removed afterwards; a file
+    named outside ``roots`` (or unsafely) is refused, a worker running another docgen than
+    the coordinator's too. A problem raised inside is located by virtual name
+    (``project/source/x.md``), which the coordinator maps back to the real file."""
     if job.builtin and job.builtin != builtin_digest():
         raise DocgenError.at(
             Path(job.output),
             f"this worker's docgen {__version__} differs from the coordinator's (its code or"
             " built-in templates); install the same docgen on every worker",
         )
-    with tempfile.TemporaryDirectory(prefix="docgen-job-") as folder:
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         root = Path(folder).resolve()
         try:
-            return _render_in(root, job)
+            for name, data in job.files:
+                reason = unsafe_name_reason(name)
+                if reason or name.split("/", 1)[0] not in roots:
+                    raise DocgenError.at(
+                        Path(name), f"refused input name: {reason or 'unknown root'}"
+                    )
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            yield root
         except DocgenError as exc:
-            raise type(exc)([_virtual(p, root) for p in exc.problems]) from None
+            raise type(exc)([virtual(p, root) for p in exc.problems]) from None
+
+
+def run_job(job: Job) -> JobResult:
+    """Render ``job`` from its bytes alone, in a private folder removed afterwards."""
+    with job_folder(job, (PROJECT, ARTICLE), "docgen-job-") as root:
+        return _render_in(root, job)
 
 
 def _render_in(root: Path, job: Job) -> JobResult:
@@ -136,13 +157,6 @@ def _render_in(root: Path, job: Job) -> JobResult:
     from ..worker import forks, in_session, run_limited
     from .executors import warm
 
-    for name, data in job.files:
-        reason = unsafe_name_reason(name)
-        if reason or name.split("/", 1)[0] not in (PROJECT, ARTICLE):
-            raise DocgenError.at(Path(name), f"refused input name: {reason or 'unknown root'}")
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
     project = load_project(root / PROJECT)
     theme = load_theme(project)
     doc, _warnings = loading.load_with_warnings(root / job.source, job.lang or None, project)
@@ -163,11 +177,11 @@ def _render_in(root: Path, job: Job) -> JobResult:
         # rather than in every child. In a session the children stay warm themselves.
         warm((job.fmt,))
     result = run_limited(render, (edition, options), limit, Path(job.output), doc.path)
-    warnings = tuple(_virtual(p, root) for p in result.warnings)
+    warnings = tuple(virtual(p, root) for p in result.warnings)
     return JobResult(result.outputs, warnings)
 
 
-def _virtual(problem: Problem, root: Path) -> Problem:
+def virtual(problem: Problem, root: Path) -> Problem:
     """A problem located in the job's folder, located by virtual name instead."""
     path = problem.location.path
     if path.is_absolute() and path.is_relative_to(root):
