@@ -68,28 +68,84 @@ def _pages_at(path: Path, size: float) -> int:
     return len(document.pages)
 
 
-def test_seed_sheet_fits_in_two_layouts_at_the_largest_size(
+def test_seed_sheet_is_laid_out_once_at_the_largest_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sizes, pages = _fit(ARTICLE, monkeypatch)
     assert pages == 1
-    assert sizes == [10.0, 9.0]  # 9 pt, as the step-by-step search found: 9.5 overflows
+    assert sizes == [9.0]  # predicted from the text; 9.5 overflows, as a layout shows
     assert _pages_at(ARTICLE, 9.5) == 2
 
 
-def test_long_sheet_fits_in_two_layouts_at_the_largest_size(
+def test_long_sheet_is_laid_out_once_at_the_largest_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _variant(tmp_path, "long", extra_points=2)
     sizes, pages = _fit(path, monkeypatch)
     assert pages == 1
-    assert sizes == [10.0, 8.5]  # 9 pt overflows (below), 8.5 fits: no search
+    assert sizes == [8.5]
     assert _pages_at(path, sizes[-1] + 0.5) == 2
 
 
 def test_short_sheet_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sizes, pages = _fit(_variant(tmp_path, "short", keep_points=3), monkeypatch)
     assert (sizes, pages) == ([10.0], 1)
+
+
+def test_predicted_height_is_within_the_slack_where_sizes_are_decided(tmp_path: Path) -> None:
+    """``sheet_height`` against WeasyPrint's own layout, on sheets of several lengths, at
+    every size where the sheet comes within 15 % of its page: where the search decides.
+    The worst here is 4.2 % of the page (the 3-extra-points sheet at 8.5 pt, whose repeated
+    points rewrap alike); a stylesheet change the constants miss shows as more.
+    (Further past the page, rows pushed whole onto a second page make the measured height
+    a poorer guide than the prediction.)"""
+    project = load_project(REPO)
+    options = RenderOptions(project, theme=load_theme(project))
+    compared = []
+    for extra, keep in [(0, 6), (1, 6), (2, 6), (3, 6), (0, 5), (0, 4)]:
+        path = _variant(tmp_path, f"v{extra}-{keep}", extra_points=extra, keep_points=keep)
+        edition = edition_of(api.load(path), "sheet", project)
+        assert isinstance(edition, SheetEdition)
+        estimate = fit.estimate_of(edition, options)
+        assert estimate is not None
+        for size in fit.SIZES:
+            document, _ = layout(sheet_html(edition, options, size), project, path.parent)
+            measured = fit.overflow(document)
+            assert measured is not None
+            if 0.85 <= measured <= 1.15:
+                compared.append((extra, keep, size))
+                assert estimate(size) == pytest.approx(measured, abs=0.05), (extra, keep, size)
+    assert len(compared) >= 8
+
+
+def test_own_sheet_stylesheet_is_fitted_from_ten_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prediction holds for docgen's stylesheet only: with a project's own, the search
+    starts at 10 pt and predicts with the power law."""
+    project_dir = tmp_path / "project"
+    (project_dir / "templates" / "summary").mkdir(parents=True)
+    css = (REPO / "templates" / "summary" / "summary.css").read_text(encoding="utf-8")
+    (project_dir / "templates" / "summary" / "summary.css").write_text(
+        css.replace("line-height: 1.38;", "line-height: 1.5;", 1), encoding="utf-8"
+    )
+    (project_dir / "docgen.toml").write_text("[docgen]\n", encoding="utf-8")
+    project = load_project(project_dir)
+    edition = edition_of(api.load(ARTICLE), "sheet", project)
+    assert isinstance(edition, SheetEdition)
+    options = RenderOptions(project, theme=load_theme(project))
+    assert fit.estimate_of(edition, options) is None
+    sizes: list[float] = []
+
+    def counting(edition: SheetEdition, options: RenderOptions, size: float = 10.0) -> str:
+        sizes.append(size)
+        return sheet_html(edition, options, size)
+
+    monkeypatch.setattr(fit, "sheet_html", counting)
+    document, _ = fit.fitted_sheet(edition, options)
+    assert len(document.pages) == 1
+    assert sizes[0] == 10.0
+    assert len(sizes) <= 3
 
 
 class _Tried:
@@ -119,13 +175,33 @@ def test_the_search_goes_up_when_the_law_says_the_next_size_fits() -> None:
     assert max(s for s, t in tried.items() if t.fits) == 8.5
 
 
+def test_a_text_prediction_is_corrected_by_what_the_layouts_measure() -> None:
+    """The text predicts 9.5 pt; the layout there overflows by 4 % where 1 % less was
+    predicted: corrected by that ratio, 9 pt is next. A guess too low is raised the same
+    way, to the largest size the corrected prediction says fits."""
+    estimate = lambda size: 0.99 * (size / 9.5) ** 1.4  # noqa: E731
+    assert fit.next_size({9.5: _Tried(2, 1.04)}, estimate) == 9.0  # type: ignore[dict-item]
+    assert fit.next_size({9.5: _Tried(2, 1.30)}, estimate) == 8.0  # type: ignore[dict-item]
+    assert fit.next_size({9.5: _Tried(1, 0.90)}, estimate) == 10.0  # type: ignore[dict-item]
+    assert fit.next_size({9.5: _Tried(1, 0.97)}, estimate) is None  # type: ignore[dict-item]
+    made: list[float] = []
+    pages = {9.5: (2, 1.04), 9.0: (1, 0.97)}
+
+    def lay_out(size: float) -> _Tried:
+        made.append(size)
+        return _Tried(*pages[size])
+
+    fit.search(lay_out, estimate)  # type: ignore[arg-type]
+    assert made == [9.5, 9.0]
+
+
 def test_a_missed_prediction_searches_on() -> None:
     """Measured on a sheet whose 9.5 pt layout overflows by 2 %: the law through 10 and 9.5
     pt then predicts 9 pt; a fitting guess whose next size up the law says fits is raised."""
     tried = {10.0: _Tried(2, 1.069), 9.5: _Tried(2, 1.024)}
     assert fit.next_size(tried) == 9.0  # type: ignore[arg-type]
     tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.80)}
-    assert fit.next_size(tried) == 8.5  # type: ignore[arg-type]
+    assert fit.next_size(tried) == 9.0  # type: ignore[arg-type]  # the largest the law allows
     tried = {10.0: _Tried(2, 1.2), 8.0: _Tried(1, 0.99)}
     assert fit.next_size(tried) is None  # type: ignore[arg-type]
     tried = {10.0: _Tried(2, None)}  # not measured: one size at a time
