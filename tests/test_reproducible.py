@@ -228,3 +228,44 @@ def test_the_real_brief_is_the_same_from_two_project_folders_and_time_zones(
         assert str(project).encode() not in data + b"".join(pdf_objects(data).values())
         digests.add(hashlib.sha256(data).hexdigest())
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("product", ["report", "sheet"])
+def test_word_parts_zipped_once_are_the_normalized_save(product: str) -> None:
+    """``docx_bytes`` zips python-docx's parts once; its bytes are those of the document
+    saved by python-docx and then normalized, fonts embedded included."""
+    from docgen import api
+    from docgen.formats.docx.fonts import embed_fonts
+    from docgen.formats.docx.package import docx_bytes, to_bytes
+    from docgen.formats.docx.report import report_document
+    from docgen.formats.docx.sheet import sheet_document
+    from docgen.options import RenderOptions
+    from docgen.project import load_project
+    from docgen.theme import load_theme
+
+    from .conftest import ARTICLE
+
+    project = load_project(REPO)
+    options = RenderOptions(project, theme=load_theme(project))
+    edition = api.edition_of(api.load(ARTICLE), product, project)
+    make = report_document if product == "report" else sheet_document
+    word, _ = make(edition, options)  # type: ignore[arg-type]
+    embed_fonts(word, options.theme)
+    stamp = (2025, 3, 14, 9, 30, 0)
+    saved = normalize_zip(to_bytes(word), stamp)
+    assert docx_bytes(word, stamp) == saved
+    with zipfile.ZipFile(io.BytesIO(saved)) as package:
+        names = package.namelist()
+    assert names[0] == "[Content_Types].xml"
+    assert any(name.startswith("word/fonts/") for name in names)
+
+
+def test_engine_versions_are_those_installed() -> None:
+    """Read from the wheels' folder names, the versions are importlib.metadata's."""
+    from importlib import metadata
+
+    from docgen.pack.manifest import ENGINE_DISTRIBUTIONS, engine_versions
+
+    versions = dict(engine_versions())
+    for name in ENGINE_DISTRIBUTIONS:
+        assert versions[name] == metadata.version(name), name

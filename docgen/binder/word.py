@@ -44,10 +44,9 @@ def render_docx(
 ) -> RenderResult:
     from ..formats.docx.elements import Element, set_ppr
     from ..formats.docx.fields import enable_update_fields
-    from ..formats.docx.package import reference_path, set_properties, to_bytes
+    from ..formats.docx.package import docx_bytes, reference_path, set_properties
     from ..formats.docx.report import ReportWriter
     from ..pack.archive import epoch_date_time
-    from ..pack.reproducible import normalize_zip
 
     first = editions[0]
     writer = ReportWriter(replace(first, body=deeper(first.body)), options, reference_path(options))
@@ -102,5 +101,5 @@ def render_docx(
     )
     enable_update_fields(cast(Element, word.settings.element))
     stamp = epoch_date_time(options.source_date_epoch, pack.date)
-    data = normalize_zip(to_bytes(word), stamp)
+    data = docx_bytes(word, stamp)
     return RenderResult((Output(f"binder.{lang}.docx", data),), tuple(writer.warnings))

@@ -12,11 +12,10 @@ from typing import assert_never
 from ...editions import ArticleEdition, Edition, SheetEdition
 from ...options import RenderOptions
 from ...pack.archive import epoch_date_time
-from ...pack.reproducible import normalize_zip
 from ...products import get as product
 from .. import Output, RenderResult
 from .fonts import embed_fonts
-from .package import to_bytes
+from .package import docx_bytes
 from .report import report_document
 from .sheet import sheet_document
 
@@ -36,5 +35,5 @@ def render(edition: Edition, options: RenderOptions) -> RenderResult:
     # python-docx stamps zip entries with the local time: fixed times make the bytes a
     # function of the content (docs/reproducible.md).
     stamp = epoch_date_time(options.source_date_epoch, edition.properties.date)
-    data = normalize_zip(to_bytes(word), stamp)
+    data = docx_bytes(word, stamp)
     return RenderResult((Output(name, data),), tuple(warnings))
