@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import formats, products, source
-from .editions import Edition
-from .editions.sheet import untranslated
 from .errors import DocgenError, Location, Problem
 from .formats import RenderResult
 from .i18n import stale_units
@@ -28,6 +26,7 @@ from .resources import readable_roots
 from .theme import load_theme
 
 if TYPE_CHECKING:  # the engine is imported by ``build`` alone: ``check`` does without it
+    from .editions import Edition
     from .engine import build as engine
     from .engine.build import Progress
     from .engine.cache import Cache
@@ -118,16 +117,20 @@ def prepare(
     *,
     draft: bool = False,
     strict: bool = False,
+    typeset: bool = True,
 ) -> tuple[list[Prepared], list[Problem]]:
     """Load and check every article in every language, before anything is written.
 
     Everything a build can refuse is found here, for all articles at once: source errors,
     the image policy, missing translations (errors unless ``draft``), stale translations
     (errors under ``strict``), each product's own checks. Raises ``DocgenError`` listing
-    every error; returns the prepared articles and the warnings.
+    every error; returns the prepared articles and the warnings. ``typeset=False``: the
+    documents as written, for ``check``, which only wants the problems.
     """
     with source.loading_once():
-        return _prepare(paths, project, chosen, languages, draft=draft, strict=strict)
+        return _prepare(
+            paths, project, chosen, languages, draft=draft, strict=strict, typeset=typeset
+        )
 
 
 def _prepare(
@@ -138,18 +141,23 @@ def _prepare(
     *,
     draft: bool,
     strict: bool,
+    typeset: bool,
 ) -> tuple[list[Prepared], list[Problem]]:
+    from .bilingual import untranslated
+
     prepared: list[Prepared] = []
     problems: list[Problem] = []
     lenient = "warning" if draft and not strict else "error"  # missing images, translations
     for path in sources_of(project, paths):
         try:
-            doc, found = load_with_warnings(path, None, project, lenient)
+            doc, found = load_with_warnings(path, None, project, lenient, typeset=typeset)
             by_lang = {doc.lang: doc}
             building = _languages(doc, languages)
             for lang in building:
                 if lang not in by_lang:
-                    by_lang[lang], more = load_with_warnings(path, lang, project, lenient)
+                    by_lang[lang], more = load_with_warnings(
+                        path, lang, project, lenient, typeset=typeset
+                    )
                     found += more + _severity(untranslated(doc, (lang,)), draft)
             severity = "error" if strict else "warning"
             roots = readable_roots(project, path.parent)
@@ -230,7 +238,6 @@ def check(
     Raises ``DocgenError`` with every error found (stale translations included); returns
     the warnings.
     """
-    from .binder.config import load_packs
     from .template_check import compile_templates
 
     project = project or load_project()
@@ -241,7 +248,11 @@ def check(
     broken = compile_templates(project, list(dict.fromkeys(used)))
     if broken:
         raise DocgenError(broken)
-    config = load_packs(project) if packs or not paths else None
+    config = None
+    if packs or not paths:
+        from .binder.config import load_packs  # packs only: an article's check does without
+
+        config = load_packs(project)
     warnings: list[Problem] = []
     for name in packs:
         from .binder.build import article_paths, check_markings  # the engine: only for packs
@@ -252,7 +263,7 @@ def check(
         check_markings(pack, config, [item.doc for item in ready])  # type: ignore[arg-type]
         warnings += found
     if not packs:
-        warnings += prepare(paths, project, chosen, ["all"], draft=False, strict=True)[1]
+        warnings += prepare(paths, project, chosen, ["all"], strict=True, typeset=False)[1]
     return [*theme.warnings, *warnings]
 
 

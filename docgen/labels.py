@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_skeleton
-
 from .model import PartialDate
 
 LABELS: dict[str, dict[str, str]] = {
@@ -62,6 +60,8 @@ def _locale(lang: str) -> str:
 
 def format_long_date(date: dt.date, lang: str) -> str:
     """``1 décembre 2025`` / ``1 December 2025``."""
+    from babel.dates import format_date  # Babel loads only once a date is printed (not in check)
+
     return format_date(date, format="long", locale=_locale(lang))
 
 
@@ -71,5 +71,7 @@ def format_partial_date(date: PartialDate, lang: str) -> str:
         return str(date.year)
     value = dt.date(date.year, date.month, date.day or 1)
     if date.day is None:
+        from babel.dates import format_skeleton
+
         return format_skeleton("yMMMM", value, locale=_locale(lang))
     return format_long_date(value, lang)

@@ -373,7 +373,7 @@ def earlier_entries(folder: Path, made: set[str]) -> tuple[list[OutputEntry], di
 
 def _sheet_languages(doc: Document, project: Project) -> str:
     """The sheet's two languages, ``fr+en``."""
-    from ..editions.sheet import sheet_languages
+    from ..bilingual import sheet_languages
 
     try:
         first, second = sheet_languages(doc, project.languages)

@@ -23,7 +23,6 @@ from ..frontmatter import LANG_CODE, parse_front_matter
 from ..model import Pos
 from ..project import declared_fields
 from ..source import split, translation_of
-from ..transaction import locked, write_all
 from .record import (
     Article,
     Record,
@@ -146,6 +145,8 @@ def import_file(
     """
     exchange = _read(file)
     path = article if article is not None else _find_article(exchange, file, source_dir)
+    from ..transaction import locked  # writers only: check and build never write here
+
     with locked(path.parent):
         return _import(exchange, file, path, force)
 
@@ -235,6 +236,8 @@ def _write(
     if accepted:
         texts.append((record_path(article.path), merge_accepted(article, accepted, sources)))
     changes = {p: data for p, t in texts if t is not None and (data := encoded(p, t)) is not None}
+    from ..transaction import write_all
+
     return write_all(changes)
 
 

@@ -28,7 +28,6 @@ from ..frontmatter import compose
 from ..model import Localized
 from ..output import atomic_path
 from ..source import load, read_text, split
-from ..transaction import locked
 from ..yaml_nodes import Node, is_mapping, is_null, is_scalar
 from .units import (
     FINGERPRINT_LENGTH,
@@ -271,6 +270,8 @@ def accept(path: Path, units: tuple[str, ...] = (), lines: tuple[int, ...] = ())
     (``lines``) — a reviewer accepts what was reviewed, the rest stays as it was. The
     source folder's write lock is held throughout, so that an import running at the same
     time cannot lose this change, nor this one lose the import's."""
+    from ..transaction import locked  # writers only: check and build never write here
+
     with locked(path.parent):
         article = read_article(path)
         problems = structure_problems(article)

@@ -140,6 +140,6 @@ register(
         stem="summary",
         template="summary/summary.html",
         edition="sheet",
-        check="docgen.editions.sheet:check_sheet",
+        check="docgen.bilingual:check_sheet",
     )
 )
