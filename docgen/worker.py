@@ -12,6 +12,11 @@ every time — about 0.12 s of CPU per render on the seed, half a pack's overhea
 WeasyPrint alone. A child that overruns its time limit or crashes is killed and replaced; a
 child serves at most ``MAX_RENDERS`` renders, so its memory stays bounded. Outside a
 session (a Dask job, a direct ``api.render``), a child serves one render and exits.
+
+A ``-j 1`` build runs every job in one session: its process never imports the engines
+(jobs hand the child ``formats.render_with``), the child imports them on its first render
+and freezes them for the cycle collector. A pool's workers, forked from a coordinator that
+warmed the engines, each keep a session of their own.
 """
 
 from __future__ import annotations

@@ -425,6 +425,37 @@ def sha256s(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def test_a_one_job_build_renders_in_one_child_and_never_imports_the_engines(
+    project: Path,
+) -> None:
+    """``-j 1``: every render runs in the build's one render child, which imports
+    WeasyPrint and python-docx itself; the build's own process imports neither."""
+    script = (
+        "import os, sys\n"
+        "from docgen import worker\n"
+        "forks = []\n"
+        "real = worker._Child.__init__\n"
+        "def counted(self, *args, **kwargs):\n"
+        "    forks.append(1)\n"
+        "    real(self, *args, **kwargs)\n"
+        "worker._Child.__init__ = counted\n"
+        "from docgen.cli import main\n"
+        "try:\n"
+        "    main(['build', '-q', '--lang', 'all', '-j', '1', '--force'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "engines = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx'))\n"
+        "print(len(forks), engines)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "[]"]
+    assert {p.name for p in (project / "output" / "a").iterdir()} >= OUTPUTS
+
+
+@pytest.mark.slow
 def test_two_folders_and_two_time_zones_give_the_same_bytes(tmp_path: Path) -> None:
     one = make_project(tmp_path / "one")
     two = tmp_path / "somewhere" / "else" / "deeper"

@@ -220,12 +220,15 @@ def _render(
         counter.step(job)
 
     if not scheduler and (len(pending) == 1 or jobs <= 1):
+        from ..worker import render_session
+
         inline = InlineExecutor()
-        for article, job in pending:
-            if article.problems:
-                counter.step(job)  # cancelled: its article already failed
-            else:
-                done(article, job, inline.submit(run_job, job))
+        with render_session():  # one render child, kept warm, for every job of the build
+            for article, job in pending:
+                if article.problems:
+                    counter.step(job)  # cancelled: its article already failed
+                else:
+                    done(article, job, inline.submit(run_job, job))
         return
     queue = list(reversed(pending))
     # Locally, one job per worker: a job is started only when a worker is free, so none is

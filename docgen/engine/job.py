@@ -168,15 +168,16 @@ def _render_in(root: Path, job: Job) -> JobResult:
         theme=theme,
         source_date_epoch=job.source_date_epoch,
     )
-    from ..formats import get
+    from ..formats import get, render_with
 
-    render = get(job.fmt).load()
     limit = project.time_limit if job.time_limit is None else job.time_limit
     if forks(limit) and not in_session():
         # A child per render (a Dask job): warm the engine here, once for this process,
-        # rather than in every child. In a session the children stay warm themselves.
+        # rather than in every child. In a session the children stay warm themselves, and
+        # import the engines themselves (``render_with``).
         warm((job.fmt,))
-    result = run_limited(render, (edition, options), limit, Path(job.output), doc.path)
+    args = (get(job.fmt), edition, options)
+    result = run_limited(render_with, args, limit, Path(job.output), doc.path)
     warnings = tuple(virtual(p, root) for p in result.warnings)
     return JobResult(result.outputs, warnings)
 

@@ -11,7 +11,9 @@ Adding a format is one package and one ``register(...)`` line below.
 
 from __future__ import annotations
 
+import gc
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,6 +62,22 @@ class FormatInfo:
     def load(self) -> RenderFunction:
         render: RenderFunction = importlib.import_module(self.module).render
         return render
+
+
+def render_with(info: FormatInfo, edition: Edition, options: RenderOptions) -> RenderResult:
+    """Import ``info``'s backend and render ``edition`` with it.
+
+    What a job hands its render child (``worker.run_limited``): in a build's render
+    session the engines (WeasyPrint, python-docx) are imported by the child that renders,
+    not by the build's process, which stays small. Right after a backend's first import
+    the process's objects are frozen for the cycle collector (``gc.freeze``): what the
+    import made lives as long as the process, and the collector would otherwise traverse
+    it again at every full collection of every later render."""
+    loaded = info.module in sys.modules
+    render = info.load()
+    if not loaded:
+        gc.freeze()
+    return render(edition, options)
 
 
 _REGISTRY: dict[str, FormatInfo] = {}
