@@ -27,8 +27,42 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
 
 
 def exit_on_sigterm(_signum: int, _frame: object) -> None:
-    """A SIGTERM handler: leave through ``finally`` blocks, as Ctrl-C does."""
+    """A SIGTERM handler: leave through ``finally`` blocks, as Ctrl-C does. Once leaving,
+    a second SIGTERM (a dying parent's, after a stopped build's) is ignored: raised inside
+    a ``finally`` block, it would cut short the cleanup it runs (a render child's scratch
+    folder removed). SIGKILL still ends the process."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(143)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def stop_signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for the block and acted on at its end, with the
+    handlers that were in place: a step that must be whole or undone whole (a render
+    child's scratch folder, pipes and fork) is never cut in two by a stopped build.
+
+    Python runs signal handlers in the main thread only, and only it may set them: in any
+    other thread (a Dask worker's) the block is not protected."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, _frame: object) -> None:
+        pending.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            if handler is not None:  # None: not set from Python, left as it is
+                signal.signal(stop, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
 
 
 @contextlib.contextmanager

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocgenError, Location, Problem, RenderError
-from .processes import die_with_parent, exit_on_sigterm, no_warming
+from .processes import die_with_parent, exit_on_sigterm, no_warming, stop_signals_deferred
 
 MAX_RENDERS = 64
 """Renders one child serves before it is replaced: caches warm, memory bounded."""
@@ -146,39 +146,60 @@ class _Child:
     """One forked render process and its two pipes, owned by the process that forked it."""
 
     def __init__(self, first: tuple[Callable[..., Any], tuple[Any, ...]] | None = None) -> None:
-        self.scratch = tempfile.mkdtemp(prefix="docgen-render-")
         self.renders = 0
         self.owner = os.getpid()
-        requests_r, requests_w = os.pipe()
-        replies_r, replies_w = os.pipe()
-        # Objects moved out of the collector's reach before the fork: the child's collections
-        # then never write to the parent's objects, which would copy their memory pages.
-        # A process that froze what it inherited (a pool worker) keeps it frozen.
+        self.scratch = ""
+        self.pid = -1
+        fds: list[int] = []
+        try:
+            # A stop signal during the setup is acted on once the child is whole (then it is
+            # closed below, as a registered child), never between a scratch folder made and
+            # a child forked to own it.
+            with stop_signals_deferred():
+                self.scratch = tempfile.mkdtemp(prefix="docgen-render-")
+                requests_r, requests_w = os.pipe()
+                fds += (requests_r, requests_w)
+                replies_r, replies_w = os.pipe()
+                fds += (replies_r, replies_w)
+                self.pid = self._fork()
+                if self.pid == 0:  # pragma: no cover - the child's coverage is its results
+                    try:
+                        os.close(requests_w)
+                        os.close(replies_r)
+                        _serve(requests_r, replies_w, self.scratch, first)
+                    finally:
+                        os._exit(0)
+                os.close(requests_r)
+                os.close(replies_w)
+                self.requests, self.replies = requests_w, replies_r
+                _children.add(self)
+        except BaseException:  # no process to be had, or stopped: nothing may stay behind
+            if self in _children:
+                self.close(kill=True)
+            else:
+                for fd in fds:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+                if self.scratch:
+                    shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
+
+    @staticmethod
+    def _fork() -> int:
+        """``os.fork``, with the parent's objects moved out of the collector's reach for
+        the fork: the child's collections then never write to the parent's objects, which
+        would copy their memory pages. A process that froze what it inherited (a pool
+        worker) keeps it frozen."""
         thaw = gc.get_freeze_count() == 0
         gc.freeze()
         pid = -1
         try:
             with no_warming():
                 pid = os.fork()
-        except OSError:  # no process to be had: nothing of this child may stay behind
-            for fd in (requests_r, requests_w, replies_r, replies_w):
-                os.close(fd)
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            raise
         finally:
             if pid != 0 and thaw:
                 gc.unfreeze()
-        if pid == 0:  # pragma: no cover - the child's coverage is its results
-            os.close(requests_w)
-            os.close(replies_r)
-            try:
-                _serve(requests_r, replies_w, self.scratch, first)
-            finally:
-                os._exit(0)
-        os.close(requests_r)
-        os.close(replies_w)
-        self.pid, self.requests, self.replies = pid, requests_w, replies_r
-        _children.add(self)
+        return pid
 
     def call(self, request: bytes | None, time_limit: float) -> Any:
         """The child's outcome for the pickled ``(fn, args)`` of ``request`` (``None``: the

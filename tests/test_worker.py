@@ -81,3 +81,49 @@ def test_children_leave_no_scratch_folder(tmp_path: Path, monkeypatch: pytest.Mo
             run_limited(_sleep, (30,), 0.2, OUTPUT, SOURCE)
         run_limited(_pid, (1,), 30, OUTPUT, SOURCE)
     assert list(tmp_path.iterdir()) == []
+
+
+STOPPED_DURING_SETUP = """
+import os, signal, sys
+from docgen import worker
+from docgen.processes import exit_on_sigterm
+
+signal.signal(signal.SIGTERM, exit_on_sigterm)  # as in a pool worker; Ctrl-C as Python's
+real_pipe = os.pipe
+def pipe_then_stopped():
+    os.kill(os.getpid(), signal.STOP)  # the build is stopped while the child is set up
+    return real_pipe()
+os.pipe = pipe_then_stopped
+try:
+    worker._Child()
+except (SystemExit, KeyboardInterrupt) as exc:
+    os.pipe = real_pipe
+    print("stopped", type(exc).__name__, len(worker._children))
+    sys.exit(0)
+print("not stopped")
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop", "raised"), [("SIGTERM", "SystemExit"), ("SIGINT", "KeyboardInterrupt")]
+)
+def test_a_stop_during_a_child_setup_leaves_no_folder_and_no_process(
+    tmp_path: Path, stop: str, raised: str
+) -> None:
+    """A SIGTERM (or Ctrl-C) arriving between the child's scratch folder and its fork is
+    acted on once the child is whole, and the child is then stopped and its folder removed:
+    a stopped build used to leave ``docgen-render-*`` behind now and then."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_DURING_SETUP.replace("signal.STOP", f"signal.{stop}")],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["stopped", raised, "0"]
+    assert list(tmp_path.iterdir()) == []
