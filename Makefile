@@ -35,6 +35,8 @@ lint:
 bench: setup-test
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_typography.py
+	$(BIN)/python bench/bench_cold.py
+	$(BIN)/python bench/bench_sheet_fit.py
 
 clean:
 	rm -rf output/*/ .pytest_cache .mypy_cache .ruff_cache

@@ -245,6 +245,18 @@ def test_article_above_the_pack_refused_at_its_classification_line(tmp_path: Pat
     assert "above pack 'astana''s 'NON CLASSIFIÉ'" in problem.message
 
 
+def test_a_marking_is_recognised_after_french_typography() -> None:
+    """The build ranks an article's marking after typography, which curls the apostrophe
+    ("d’administration"); the levels of docgen.toml are typed ("d'administration")."""
+    from docgen.binder.marking import Level
+    from docgen.typography.document import fix_text
+
+    levels = Levels((Level((("*", "Public"),)), Level((("fr", "Usage d'administration"),))))
+    typeset = fix_text("Usage d'administration", "fr")
+    assert "\u2019" in typeset
+    assert levels.rank_of_text(typeset) == levels.rank_of_text("USAGE D'ADMINISTRATION") == 1
+
+
 def test_markings_ranked_in_both_languages() -> None:
     levels = Levels()
     assert levels.rank_of_text("Non classifié") == levels.rank_of_text("UNCLASSIFIED") == 0

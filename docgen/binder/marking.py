@@ -46,9 +46,15 @@ DEFAULT_LEVELS: tuple[Level, ...] = (
 )
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+"""Typographic apostrophes as typed ones: the build compares an article's marking after
+typography ("d’administration") with levels typed in docgen.toml ("d'administration")."""
+
+
 def normalized(text: str) -> str:
-    """A marking as compared: accents, case, spacing and dashes do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """A marking as compared: accents, case, spacing, dashes and the apostrophe's shape do
+    not matter."""
+    decomposed = unicodedata.normalize("NFKD", text).translate(_APOSTROPHES)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = re.sub(r"[-‐‑–—_]", " ", plain.casefold())
     return " ".join(plain.split())
