@@ -7,6 +7,11 @@ the key points and timeline entries and adding as many key points again. For eac
 script lays it out at every size (the exhaustive answer: the largest size on one page), then
 counts the layouts each search makes. Layouts are memoized, so both searches see the same
 measurements. Usage: ``python bench/bench_sheet_fit.py [-n 30] [--seed 7]``.
+
+``--fit`` measures instead what ``formats/pdf/sheet_height.py`` assumes: each kind of row's
+characters per line (at 1 pt, on A4), fitted to the heights of the rows WeasyPrint lays out
+at 9 and 10 pt on the same sheets, beside the value in ``SHAPES``. Run it after changing
+``summary.css``, and copy the fitted values.
 """
 
 from __future__ import annotations
@@ -91,10 +96,58 @@ def compare(edition: Any, options: Any, folder: Path) -> tuple[bool, int, bool, 
     return outcome[0], outcome[1], outcome[2], outcome[3]
 
 
+def row_heights(edition: Any, options: Any, folder: Path, size: float) -> dict[str, float]:
+    """Each row's laid-out height in CSS pixels, by row ident; a row cut by a page break
+    is left out."""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    from docgen.formats.html.context import sheet_html
+    from docgen.formats.pdf.weasy import layout
+
+    document, _ = layout(sheet_html(edition, options, size), options.project, folder)
+    heights: dict[str, list[float]] = collections.defaultdict(list)
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            ident = box.element.get("id") if box.element is not None else None
+            if isinstance(box, TableRowBox) and ident:
+                heights[ident].append(box.margin_height())
+    return {ident: found[0] for ident, found in heights.items() if len(found) == 1}
+
+
+def fit_shapes(editions: list[Any], options: Any, folder: Path) -> None:
+    """Print each kind's characters per line as measured, beside ``SHAPES``'s."""
+    from docgen.formats.pdf import sheet_height as model
+
+    measured: dict[str, list[tuple[Any, float, float]]] = collections.defaultdict(list)
+    for edition in editions:
+        for size in (9.0, 10.0):
+            heights = row_heights(edition, options, folder, size)
+            for row in edition.rows:
+                if row.ident in heights:
+                    measured[row.kind].append((row, size, heights[row.ident]))
+    print("kind         rows  SHAPES  fitted  rows within 1 px (SHAPES, fitted)")
+    for kind, samples in sorted(measured.items()):
+        shape = model.SHAPES.get(kind, model.DEFAULT_SHAPE)
+
+        def matches(chars: float, shape: Any = shape, samples: Any = samples) -> int:
+            trial = dataclasses.replace(shape, characters_at_1pt=chars)
+            return sum(
+                abs(model.row_height(row, size, shape=trial) - height) <= 1.0
+                for row, size, height in samples
+            )
+
+        best = max(range(150, 1000, 2), key=lambda chars: (matches(chars), -abs(chars - 500)))
+        print(
+            f"{kind:12} {len(samples):5} {shape.characters_at_1pt:7g} {best:7}"
+            f"  {matches(shape.characters_at_1pt)}, {matches(best)}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=30, help="sheets to try")
     parser.add_argument("--seed", type=int, default=7, help="random seed")
+    parser.add_argument("--fit", action="store_true", help="measure sheet_height's constants")
     args = parser.parse_args()
 
     from docgen import api
@@ -115,6 +168,10 @@ def main() -> None:
     )
     assert isinstance(sheet, SheetEdition)
     warm()
+    if args.fit:
+        fit_shapes(variants(sheet, random.Random(args.seed), args.n), options, folder)
+        shutil.rmtree(folder)
+        return
     agree: collections.Counter[str] = collections.Counter()
     counts: dict[str, list[int]] = {"text": [], "law": []}
     for edition in variants(sheet, random.Random(args.seed), args.n):

@@ -11,7 +11,8 @@ The constants below are those of ``templates/summary/summary.css`` (paddings, re
 sizes, line heights) and, for characters per line, measured: fitted on 43 sheets of 4 to 20
 rows made from the seed's French and English texts, laid out by WeasyPrint at 9 and 10 pt
 (row heights read from the box tree). On those 86 layouts the prediction of the content's
-height was within 2.3 % of WeasyPrint's (standard deviation 0.8 %).
+height was within 2.3 % of WeasyPrint's (standard deviation 0.8 %). After a change to the
+sheet's stylesheet, ``python bench/bench_sheet_fit.py --fit`` measures them again.
 
 A prediction is only a first guess: ``fit`` lays the sheet out at the size it points to and
 corrects from what the layout measures. It is used only with the built-in sheet template
@@ -87,14 +88,16 @@ def estimated_overflow(edition: SheetEdition, size: float, paper: str, logo: boo
     if logo:
         height += LOGO_MM * PX_PER_MM
     for row in edition.rows:
-        height += _row_height(row, size, wider)
+        height += row_height(row, size, wider)
         if row.label:
             height += SECTION_LABEL_MM * PX_PER_MM + small_line
     return height / room
 
 
-def _row_height(row: Row, size: float, wider: float) -> float:
-    shape = SHAPES.get(row.kind, DEFAULT_SHAPE)
+def row_height(row: Row, size: float, wider: float = 1.0, shape: RowShape | None = None) -> float:
+    """A row's height in CSS pixels at ``size``, set as ``shape`` (its kind's by default);
+    ``wider``: the text width over A4's."""
+    shape = shape or SHAPES.get(row.kind, DEFAULT_SHAPE)
     per_line = shape.characters_at_1pt * wider / size
     lines = max(
         (math.ceil(_characters(cell.text, cell.lead) / per_line) for cell in row.cells),
