@@ -27,11 +27,12 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
 
 
 def exit_on_sigterm(_signum: int, _frame: object) -> None:
-    """A SIGTERM handler: leave through ``finally`` blocks, as Ctrl-C does. Once leaving,
-    a second SIGTERM (a dying parent's, after a stopped build's) is ignored: raised inside
-    a ``finally`` block, it would cut short the cleanup it runs (a render child's scratch
-    folder removed). SIGKILL still ends the process."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    """A SIGTERM handler: leave through ``finally`` blocks, as Ctrl-C does.
+
+    Every SIGTERM raises again: a pool worker sends a job's ``SystemExit`` back as its
+    result and lives on (``concurrent.futures``), and may then block on a queue lock held
+    by a worker that died; only the pool's next SIGTERM gets it out. (Ignoring the
+    signals after the first hung the crash test that way.)"""
     raise SystemExit(143)
 
 

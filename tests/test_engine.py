@@ -381,22 +381,35 @@ def test_clean_empties_the_cache(built: Path) -> None:
     assert result.rendered == len(OUTPUTS)
 
 
-@pytest.mark.slow
-def test_an_unchanged_build_does_not_import_weasyprint(built: Path) -> None:
-    script = (
-        "import sys\n"
-        "from docgen.cli import main\n"
-        "try:\n"
-        "    main(['build', '-q', '--lang', 'all'])\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx')))\n"
-    )
+ENGINES_AFTER_BUILD = """
+import sys
+{prelude}
+from docgen.cli import main
+try:
+    main({args!r})
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print({report}, sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx')))
+"""
+
+
+def engines_after_build(
+    folder: Path, args: list[str], prelude: str = "", report: str = "''"
+) -> str:
+    """``docgen ARGS`` in a fresh process in ``folder``: what ``report`` evaluates to after
+    the build, then the engine modules (WeasyPrint, python-docx) the build's process
+    imported."""
+    script = ENGINES_AFTER_BUILD.format(prelude=prelude, args=args, report=report)
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=built, capture_output=True, text=True, check=False
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    return done.stdout.strip()
+
+
+@pytest.mark.slow
+def test_an_unchanged_build_does_not_import_weasyprint(built: Path) -> None:
+    assert engines_after_build(built, ["build", "-q", "--lang", "all"]) == "[]"
 
 
 # --------------------------------------------------------------------------- reproducible
@@ -430,8 +443,7 @@ def test_a_one_job_build_renders_in_one_child_and_never_imports_the_engines(
 ) -> None:
     """``-j 1``: every render runs in the build's one render child, which imports
     WeasyPrint and python-docx itself; the build's own process imports neither."""
-    script = (
-        "import os, sys\n"
+    counting = (
         "from docgen import worker\n"
         "forks = []\n"
         "real = worker._Child.__init__\n"
@@ -439,19 +451,9 @@ def test_a_one_job_build_renders_in_one_child_and_never_imports_the_engines(
         "    forks.append(1)\n"
         "    real(self, *args, **kwargs)\n"
         "worker._Child.__init__ = counted\n"
-        "from docgen.cli import main\n"
-        "try:\n"
-        "    main(['build', '-q', '--lang', 'all', '-j', '1', '--force'])\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "engines = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx'))\n"
-        "print(len(forks), engines)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "[]"]
+    args = ["build", "-q", "--lang", "all", "-j", "1", "--force"]
+    assert engines_after_build(project, args, counting, "len(forks)").split() == ["1", "[]"]
     assert {p.name for p in (project / "output" / "a").iterdir()} >= OUTPUTS
 
 
