@@ -118,6 +118,15 @@ def executor_for(
                 process.terminate()
         for process in processes:
             process.join(5)
+        for process in processes:
+            # Still there after SIGTERM and 5 s: a worker blocked for good, typically on
+            # the result queue's lock, which a peer stopped mid-send left taken; the pool's
+            # manager (and so ``shutdown``) would wait for it forever. Killed, it is seen
+            # as gone, and its render child follows it (parent-death signal).
+            if process.is_alive():
+                with contextlib.suppress(OSError):
+                    process.kill()
+                process.join(5)
         # Waited for: the pool's manager thread holds the pool's locks while it cleans up,
         # and a pool forked meanwhile (the next build) would copy them held; its workers
         # would then wait forever on them, in a weakref callback run by the collector.
