@@ -12,6 +12,7 @@ import ctypes
 import signal
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 WARMING = threading.Lock()
 """Held while a backend warms up (``engine.executors.warm``) and around every fork."""
@@ -55,15 +56,19 @@ def stop_signals_deferred() -> Iterator[None]:
     def hold(signum: int, _frame: object) -> None:
         pending.append(signum)
 
-    previous = {sig: signal.signal(sig, hold) for sig in STOP_SIGNALS}
+    previous: dict[signal.Signals, Any] = {}
     try:
+        for stop in STOP_SIGNALS:
+            previous[stop] = signal.signal(stop, hold)
         yield
     finally:
-        for stop, handler in previous.items():
-            if handler is not None:  # None: not set from Python, left as it is
-                signal.signal(stop, handler)
-        for signum in dict.fromkeys(pending):
-            signal.raise_signal(signum)
+        try:
+            for stop, handler in previous.items():
+                # None: a handler not set from Python; the default stands in for it
+                signal.signal(stop, signal.SIG_DFL if handler is None else handler)
+        finally:
+            for signum in dict.fromkeys(pending):
+                signal.raise_signal(signum)
 
 
 @contextlib.contextmanager

@@ -91,6 +91,14 @@ def _read_message(fd: int, deadline: float | None = None) -> bytes:
     return _read_exactly(fd, size, deadline)
 
 
+_in_render_child = False
+
+
+def in_render_child() -> bool:
+    """Whether this process is a render child (``_serve``), which lives only to render."""
+    return _in_render_child
+
+
 def _serve(
     requests: int,
     replies: int,
@@ -104,6 +112,8 @@ def _serve(
     Its temporary files go to ``scratch``: the layout engine's own cleanup (WeasyPrint
     copies fonts to a temporary folder) does not run when a child is killed, so the folder
     is removed as a whole, by the child as it leaves or by the parent after a kill."""
+    global _in_render_child  # noqa: PLW0603 - this process is a render child from now on
+    _in_render_child = True
     tempfile.tempdir = scratch
     os.environ["TMPDIR"] = scratch
     # Ctrl-C reaches the whole process group: the parent decides, and stops this child.
@@ -148,6 +158,7 @@ class _Child:
     def __init__(self, first: tuple[Callable[..., Any], tuple[Any, ...]] | None = None) -> None:
         self.renders = 0
         self.owner = os.getpid()
+        self.closed = False
         self.scratch = ""
         self.pid = -1
         fds: list[int] = []
@@ -174,6 +185,8 @@ class _Child:
                 self.requests, self.replies = requests_w, replies_r
                 _children.add(self)
         except BaseException:  # no process to be had, or stopped: nothing may stay behind
+            if self.pid == 0:  # pragma: no cover - the child never runs its parent's code
+                os._exit(1)
             if self in _children:
                 self.close(kill=True)
             else:
@@ -215,6 +228,9 @@ class _Child:
     def close(self, kill: bool = False) -> None:
         """Stop the child: end of input (it leaves by itself), or SIGKILL; then reap it and
         remove its scratch folder."""
+        if self.closed:  # once only: its pid and fd numbers may belong to others by now
+            return
+        self.closed = True
         _children.discard(self)
         if self.owner != os.getpid():  # inherited through a fork: the parent's to close
             _forget(self)

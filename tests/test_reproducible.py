@@ -264,8 +264,14 @@ def test_engine_versions_are_those_installed() -> None:
     """Read from the wheels' folder names, the versions are importlib.metadata's."""
     from importlib import metadata
 
-    from docgen.pack.manifest import ENGINE_DISTRIBUTIONS, engine_versions
+    from docgen.pack.manifest import (
+        ENGINE_DISTRIBUTIONS,
+        _wheel_name,
+        _wheel_versions,
+        engine_versions,
+    )
 
     versions = dict(engine_versions())
+    listed = _wheel_versions()  # the fast path, not the fallback, found them
     for name in ENGINE_DISTRIBUTIONS:
-        assert versions[name] == metadata.version(name), name
+        assert versions[name] == listed[_wheel_name(name)] == metadata.version(name), name

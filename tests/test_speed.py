@@ -206,6 +206,8 @@ def test_a_missed_prediction_searches_on() -> None:
     assert fit.next_size(tried) is None  # type: ignore[arg-type]
     tried = {10.0: _Tried(2, None)}  # not measured: one size at a time
     assert fit.next_size(tried) == 9.5  # type: ignore[arg-type]
+    tried = {8.5: _Tried(1, None)}  # a first guess that fits, not measured: up, one at a time
+    assert fit.next_size(tried) == 9.0  # type: ignore[arg-type]
     tried = {10.0: _Tried(2, 2.0), 8.0: _Tried(2, 1.3)}  # the floor overflows: give up
     assert fit.next_size(tried) is None  # type: ignore[arg-type]
 

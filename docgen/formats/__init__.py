@@ -73,9 +73,11 @@ def render_with(info: FormatInfo, edition: Edition, options: RenderOptions) -> R
     the process's objects are frozen for the cycle collector (``gc.freeze``): what the
     import made lives as long as the process, and the collector would otherwise traverse
     it again at every full collection of every later render."""
+    from ..worker import in_render_child
+
     loaded = info.module in sys.modules
     render = info.load()
-    if not loaded:
+    if not loaded and in_render_child():  # a long-lived process (the preview) freezes nothing
         gc.freeze()
     return render(edition, options)
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .. import api
+from ..engine.executors import warm
 from ..engine.job import builtin_digest
 from ..errors import DocgenError
 from ..project import Project, builtin_templates_dir
@@ -146,6 +147,9 @@ class Rebuilds:
         """The PDF and Word files, for the index's links (their errors show there)."""
         self.state.files_building(True)
         try:
+            # The engines once for the preview's life: every build's render child is forked
+            # from here with them warm, instead of importing them again at each edit.
+            warm(FILE_FORMATS)
             with self.one_at_a_time:
                 result = api.build(
                     self.sources,

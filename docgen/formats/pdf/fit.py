@@ -131,8 +131,8 @@ def next_size(tried: dict[float, _Layout], estimate: Estimate | None = None) -> 
     if not candidates:
         return None
     predicted = _predictor(tried, below, above, estimate)
-    if predicted is None:  # not measured: one size at a time, down only
-        return None if below is not None else candidates[0]
+    if predicted is None:  # not measured: one size at a time, up from a fit, else down
+        return min(candidates) if below is not None else candidates[0]
     # Up from a fitting layout, a text prediction is given its slack; down, it is not.
     bound = 1.0 + SLACK if estimate is not None and below is not None else 1.0
     guess = next((s for s in candidates if predicted(s) <= bound), None)
