@@ -17,7 +17,10 @@ run, so their ratios hold on a shared, noisy machine even when the absolute time
 
 Python runs from compiled bytecode, as an installed docgen does (the bench keeps its own
 ``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` would otherwise make every run compile
-docgen's sources again). Usage: ``python bench/bench_cold.py [-n 5]``. Needs pandoc for the
+docgen's sources again), and docgen from WeasyPrint's C declarations as parsed once per
+installation (``formats/pdf/declarations.py``: the bench keeps its own ``XDG_CACHE_HOME``,
+written, as the bytecode, by the unmeasured first run; the rows without docgen never read
+it). Usage: ``python bench/bench_cold.py [-n 5]``. Needs pandoc for the
 pandoc rows.
 """
 
@@ -147,6 +150,7 @@ def main() -> None:
     # unmeasured first run writes it), whatever PYTHONDONTWRITEBYTECODE says here.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
     rows: dict[str, list[list[str]]] = {
         "docgen pack (build --force -j 1)": [
             [*env_python, "-m", "docgen", "build", article, "--force", "-j", "1", "-q"]

@@ -237,38 +237,141 @@ print(sorted(set(ffi._parsed_types) - before))
 """
 
 
-def _declarations_parsed_by_renders(warm: bool) -> list[str]:
+def _declarations_parsed_by_renders(warm: bool, cache: Path) -> list[str]:
     """C declarations cffi had to parse (pycparser, milliseconds each) while a fresh
-    process rendered the seed's brief and sheet, warmed first or not."""
+    process rendered the seed's brief and sheet, warmed first or not. ``cache`` is a new
+    cache folder: WeasyPrint's declarations are parsed as WeasyPrint itself parses them,
+    not loaded already parsed (``declarations``), whose arrays need no parsing at all."""
     done = subprocess.run(
         [sys.executable, "-c", WARM_THEN_RENDER, str(REPO), "warm" if warm else "cold"],
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
     )
     parsed: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
     return parsed
 
 
-def test_a_warmed_process_renders_without_parsing_c_declarations() -> None:
+def test_a_warmed_process_renders_without_parsing_c_declarations(tmp_path: Path) -> None:
     """What a render forked from a warmed parent no longer pays: cffi parsing Pango's,
     fontconfig's and HarfBuzz's declarations (the font subsetter's arrays included, whose
     sizes vary with every font)."""
-    assert _declarations_parsed_by_renders(warm=False)  # the cold cost is real
-    assert _declarations_parsed_by_renders(warm=True) == []
+    cold = _declarations_parsed_by_renders(warm=False, cache=tmp_path / "cold")
+    assert cold  # the cold cost is real
+    assert _declarations_parsed_by_renders(warm=True, cache=tmp_path / "warm") == []
 
 
 def test_open_arrays_hold_the_same_values() -> None:
-    from weasyprint.pdf import fonts
-    from weasyprint.text.ffi import ffi
+    import cffi
 
-    assert isinstance(fonts.ffi, weasy._OpenArrays)
+    ffi = cffi.FFI()  # as WeasyPrint's own, when its declarations are parsed at import
+    ffi.cdef("typedef uint32_t hb_codepoint_t; typedef uint32_t hb_tag_t;")
+    opened = weasy._OpenArrays(ffi)
     values = [3, 1, 4, 1, 5]
-    made = fonts.ffi.new("hb_codepoint_t[5]", values)
+    made = opened.new("hb_codepoint_t[5]", values)
     assert ffi.typeof(made) == ffi.typeof("hb_codepoint_t[]")
     assert list(made) == values
-    assert ffi.typeof(fonts.ffi.new("hb_tag_t[4]")) == ffi.typeof("hb_tag_t[4]")
+    assert "hb_codepoint_t[5]" not in ffi._parsed_types  # the sized one never parsed
+    assert ffi.typeof(opened.new("hb_tag_t[4]")) == ffi.typeof("hb_tag_t[4]")
+
+
+IMPORT_WEASYPRINT = """
+import sys
+from docgen.formats.pdf.libraries import import_weasyprint
+import_weasyprint()
+ffi = sys.modules["weasyprint.text.ffi"].ffi
+print(type(ffi).__name__, "pycparser" in sys.modules)
+"""
+
+
+def _import_weasyprint(cache: Path) -> tuple[str, bool]:
+    """The class of WeasyPrint's FFI object in a fresh process importing it with ``cache``
+    as the cache folder, and whether that process imported pycparser (cffi's C parser)."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_WEASYPRINT],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
+    )
+    assert done.stdout.count("\n") == 1, done.stdout  # cffi prints nothing of its own
+    name, parsed = done.stdout.split()
+    return name, parsed == "True"
+
+
+def _build_pdfs(project: Path, cache: Path) -> dict[str, bytes]:
+    for name in ("maroc-kazakhstan.md", "maroc-kazakhstan.en.md", "maroc-kazakhstan.i18n.yml"):
+        (project / "source").mkdir(parents=True, exist_ok=True)
+        (project / "source" / name).write_bytes((REPO / "source" / name).read_bytes())
+    subprocess.run(
+        [sys.executable, "-m", "docgen", "build", "--format", "pdf", "--force", "-q"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
+    )
+    return {p.name: p.read_bytes() for p in sorted((project / "output").rglob("*.pdf"))}
+
+
+def test_weasyprint_declarations_are_parsed_once_then_loaded_parsed(tmp_path: Path) -> None:
+    """The first import parses WeasyPrint's C declarations (pycparser) and keeps them in
+    the cache folder; the next loads them without importing pycparser at all, and the
+    PDFs made either way are the same bytes."""
+    cache = tmp_path / "cache"
+    assert _import_weasyprint(cache) == ("Recording", True)
+    [kept] = (cache / "docgen").iterdir()
+    assert kept.name.startswith("weasyprint-ffi-") and kept.suffix == ".py"
+    assert _import_weasyprint(cache) == ("CompiledFFI", False)
+    parsed_here = _build_pdfs(tmp_path / "parsed", tmp_path / "fresh")
+    loaded = _build_pdfs(tmp_path / "loaded", cache)
+    assert sorted(parsed_here) == ["brief.fr.pdf", "summary.pdf"]
+    assert loaded == parsed_here
+
+
+def test_declarations_that_differ_are_thrown_away(tmp_path: Path) -> None:
+    """A file whose declarations are not WeasyPrint's (its digest names others) is refused
+    by ``cdef``: WeasyPrint is imported again the usual way and the file removed."""
+    cache = tmp_path / "cache"
+    _import_weasyprint(cache)
+    [kept] = (cache / "docgen").iterdir()
+    text = kept.read_text(encoding="utf-8")
+    digest = re.search(r"_docgen_weasyprint_([0-9a-f]{40})", text)
+    assert digest
+    kept.write_text(text.replace(digest[1], "0" * 40), encoding="utf-8")
+    assert _import_weasyprint(cache) == ("FFI", True)
+    assert not kept.exists()
+    assert _import_weasyprint(cache) == ("Recording", True)  # made again
+    assert _import_weasyprint(cache) == ("CompiledFFI", False)
+
+
+def test_a_cache_file_is_read_never_run(tmp_path: Path) -> None:
+    """Code in the cache file is not executed (its one call's arguments are read as
+    literals); a file of another shape is ignored and replaced."""
+    cache = tmp_path / "cache"
+    _import_weasyprint(cache)
+    [kept] = (cache / "docgen").iterdir()
+    touched = tmp_path / "touched"
+    kept.write_text(f"import pathlib\npathlib.Path({str(touched)!r}).touch()\n")
+    assert _import_weasyprint(cache) == ("Recording", True)
+    assert not touched.exists()
+    assert _import_weasyprint(cache) == ("CompiledFFI", False)
+    text = kept.read_text(encoding="utf-8")
+    assert "_cffi_backend.FFI(" in text
+    call = text.index("_cffi_backend.FFI(")
+    kept.write_text(
+        text[:call] + f"__import__('pathlib').Path({str(touched)!r}).touch() or " + text[call:]
+    )
+    assert _import_weasyprint(cache) == ("Recording", True)
+    assert not touched.exists()
+
+
+def test_an_unwritable_cache_folder_only_means_parsing_every_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert _import_weasyprint(blocked) == ("Recording", True)
+    assert _import_weasyprint(blocked) == ("Recording", True)
+    assert list(tmp_path.iterdir()) == [blocked]
 
 
 def test_the_control_character_fast_path_refuses_exactly_what_the_loop_does() -> None:

@@ -87,14 +87,17 @@ def linker_cache() -> Iterator[None]:
 
 
 def import_weasyprint() -> ModuleType:
-    """``import weasyprint``, its libraries looked up in the linker cache; again with the
-    thorough lookup if that fails."""
+    """``import weasyprint``, its libraries looked up in the linker cache and its C
+    declarations parsed once per installation (``declarations``); again the usual way if
+    either fails."""
     import importlib
+
+    from . import declarations
 
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
     try:
-        with linker_cache():
+        with linker_cache(), declarations.compiled():
             return importlib.import_module("weasyprint")
-    except OSError:
+    except (OSError, declarations.Mismatch):
         return importlib.import_module("weasyprint")

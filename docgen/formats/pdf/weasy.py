@@ -58,11 +58,13 @@ class _OpenArrays:
 
 def _open_arrays() -> None:
     """Give WeasyPrint's font subsetter the ``_OpenArrays`` handle (once; skipped should
-    its module change shape)."""
+    its module change shape, and for declarations loaded parsed (``declarations``), whose
+    ``new`` reads a type in C)."""
+    import cffi
     from weasyprint.pdf import fonts
 
     ffi = getattr(fonts, "ffi", None)
-    if ffi is not None and not isinstance(ffi, _OpenArrays) and hasattr(ffi, "new"):
+    if isinstance(ffi, cffi.FFI) and hasattr(ffi, "new"):
         fonts.ffi = _OpenArrays(ffi)
 
 
