@@ -124,9 +124,12 @@ def add_missing_styles(
         renamed[old] = new
         copies.append(copy)
     for style in fallback.findall(qn("w:style")):
-        name = style.find(qn("w:name"))
+        named = style.find(qn("w:name"))
         same = have.get(
-            (name.get(val, "").casefold() if name is not None else "", style.get(qn("w:type"), ""))
+            (
+                named.get(val, "").casefold() if named is not None else "",
+                style.get(qn("w:type"), ""),
+            )
         )
         if same is not None:
             renamed.setdefault(style.get(style_id, ""), same.get(style_id, ""))
