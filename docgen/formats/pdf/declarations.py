@@ -18,9 +18,11 @@ hands the result to WeasyPrint's ``cffi.FFI()`` at every later import:
   Python makes new bytecode. It derives from installed code only, never from a project or
   an article, and changes no output (a test compares the PDFs made with and without it);
 - it is read, not run: its one call is checked for shape and its arguments are read with
-  ``ast.literal_eval``;
+  ``ast.literal_eval``. Its content is trusted as Python trusts the bytecode beside its
+  modules: the folder is the user's own;
 - the loaded object's name carries a digest of the declarations it holds, and its ``cdef``
-  refuses any other text (``Mismatch``): WeasyPrint is then imported again the usual way;
+  refuses any other text (``Mismatch``): the file is removed and WeasyPrint imported
+  again, its declarations parsed and kept anew (``libraries.import_weasyprint``);
 - only ``weasyprint.text.ffi``'s own ``cffi.FFI()`` is answered, only while WeasyPrint is
   imported (``compiled``); a folder that cannot be written only means no file.
 """
@@ -53,16 +55,27 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def cache_dir() -> Path:
-    """Where the parsed declarations are kept: the user's cache folder, as XDG says."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_dir() -> Path | None:
+    """Where the parsed declarations are kept: the user's cache folder, as the XDG Base
+    Directory specification says (a relative ``XDG_CACHE_HOME`` is ignored); ``None``
+    without a home folder."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(base) / "docgen"
 
 
 def entry_path() -> Path | None:
     """The file for the installed WeasyPrint, cffi and Python (``None`` if WeasyPrint's
-    declarations module cannot be found)."""
+    declarations module or a cache folder cannot be found)."""
     import cffi
+
+    folder = cache_dir()
+    if folder is None:
+        return None
 
     spec = importlib.util.find_spec("weasyprint")  # finds, does not import, the package
     folders = list(spec.submodule_search_locations or []) if spec else []
@@ -74,7 +87,7 @@ def entry_path() -> Path | None:
         return None
     key = hashlib.sha256(code)
     key.update(f"\0cffi {cffi.__version__}\0{sys.implementation.cache_tag}".encode())
-    return cache_dir() / f"weasyprint-ffi-{key.hexdigest()[:32]}.py"
+    return folder / f"weasyprint-ffi-{key.hexdigest()[:32]}.py"
 
 
 def read_entry(path: Path) -> Any | None:

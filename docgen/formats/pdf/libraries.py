@@ -96,8 +96,12 @@ def import_weasyprint() -> ModuleType:
 
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    try:
-        with linker_cache(), declarations.compiled():
-            return importlib.import_module("weasyprint")
-    except (OSError, declarations.Mismatch):
-        return importlib.import_module("weasyprint")
+    for _attempt in ("kept declarations", "declarations parsed and kept anew"):
+        try:
+            with linker_cache(), declarations.compiled():
+                return importlib.import_module("weasyprint")
+        except declarations.Mismatch:  # stale, and removed: the second attempt parses
+            continue
+        except OSError:
+            break
+    return importlib.import_module("weasyprint")
