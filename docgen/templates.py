@@ -8,9 +8,12 @@ Templates resolve from the project's ``templates/`` first, then the built-ins, f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
@@ -20,11 +23,13 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from . import user_cache
 from .errors import TemplateError
 from .formats.html.writer import HtmlWriter
 from .labels import format_long_date, format_partial_date
 from .model import Localized, PartialDate
 from .project import Project, builtin_templates_dir
+from .version import __version__
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -62,19 +67,79 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory for the process, by template file and source
     checksum (Jinja checks it: an edited template compiles again). Every environment reads
     them — one per search path, so one per build job — and renders forked after
-    ``precompile_builtins`` inherit docgen's own templates compiled. Nothing is written to
-    disk."""
+    ``precompile_builtins`` inherit docgen's own templates compiled.
+
+    docgen's own templates (those under ``builtin_templates_dir``) are also kept on disk, in
+    the user's cache folder (``user_cache``), as Python keeps bytecode: a cold build's render
+    would otherwise compile the brief's and the sheet's again, about 50 ms of CPU. They
+    derive from installed files alone; the folder's name digests Jinja's, Python's and
+    docgen's versions and the environment's settings, which all shape the compiled code. A
+    project's own templates are never written: each process compiles them again."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        self._kept: dict[str, Path] = {}
+        """The disk file of each bucket key of a built-in template seen by ``get_bucket``."""
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        key = self.get_cache_key(name, filename)
+        if key not in self._kept and filename and _is_builtin(filename):
+            folder = _kept_folder(environment)
+            if folder is not None:
+                self._kept[key] = folder / f"{key}.jinja"
+        return super().get_bucket(environment, name, filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
+        kept = self._kept.get(bucket.key)
+        if code is None and kept is not None:
+            with contextlib.suppress(OSError):
+                code = kept.read_bytes()
         if code is not None:
-            bucket.bytecode_from_string(code)
+            try:
+                bucket.bytecode_from_string(code)  # another source's checksum: left empty
+            except Exception:  # noqa: BLE001 - a damaged file only means compiling again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        code = bucket.bytecode_to_string()
+        self._code[bucket.key] = code
+        kept = self._kept.get(bucket.key)
+        if kept is not None:
+            user_cache.write(kept, code)
+
+
+def _is_builtin(filename: str) -> bool:
+    return Path(filename).resolve().is_relative_to(_builtin_root())
+
+
+@functools.cache
+def _builtin_root() -> Path:
+    return builtin_templates_dir().resolve()
+
+
+def _kept_folder(environment: jinja2.Environment) -> Path | None:
+    """The folder for docgen's compiled templates: named by everything the compiled code
+    depends on besides the template's source (whose checksum Jinja checks itself)."""
+    base = user_cache.folder()
+    if base is None:
+        return None
+    shape = [
+        jinja2.__version__,
+        sys.implementation.cache_tag,
+        __version__,
+        type(environment).__qualname__,
+        *(
+            repr(getattr(environment, setting))
+            for setting in ("autoescape", "trim_blocks", "lstrip_blocks", "keep_trailing_newline")
+        ),
+        repr(sorted(environment.filters)),
+        repr(sorted(environment.tests)),
+    ]
+    digest = hashlib.sha256("\0".join(shape).encode()).hexdigest()[:32]
+    return base / f"templates-{digest}"
 
 
 _COMPILED = _CompiledTemplates()

@@ -498,6 +498,90 @@ def test_builtin_templates_compile_once_per_process(
     assert compiled == ["brief/brief.html"]
 
 
+RENDER_TEMPLATES = """
+import sys
+from pathlib import Path
+import jinja2
+compiled = []
+real = jinja2.Environment.compile
+def counting(self, source, name=None, *args):
+    compiled.append(name)
+    return real(self, source, name, *args)
+jinja2.Environment.compile = counting
+from docgen import api
+from docgen.formats.html.context import article_html, sheet_html
+from docgen.options import RenderOptions
+from docgen.project import load_project
+from docgen.theme import load_theme
+project = load_project(Path(sys.argv[1]))
+options = RenderOptions(project, theme=load_theme(project))
+doc = api.load(Path(sys.argv[1]) / "source" / "maroc-kazakhstan.md")
+html = article_html(api.edition_of(doc, "brief", project), options)
+html += sheet_html(api.edition_of(doc, "sheet", project), options, 9.0)
+Path(sys.argv[2]).write_text(html, encoding="utf-8")
+print(sorted(name for name in compiled if name))
+"""
+
+
+def _render_templates(project: Path, cache: Path, out: Path) -> list[str]:
+    """The templates a fresh process compiled to make the seed's brief and sheet HTML
+    (written to ``out``), with ``cache`` as the user's cache folder."""
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_TEMPLATES, str(project), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
+    )
+    compiled: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return compiled
+
+
+def test_builtin_templates_compiled_once_are_kept_for_the_next_process(tmp_path: Path) -> None:
+    """docgen's own templates, compiled by a first process, are kept in the user's cache
+    folder: the next process compiles none and writes the same HTML. A damaged file is
+    compiled again and replaced."""
+    cache = tmp_path / "cache"
+    first = _render_templates(REPO, cache, tmp_path / "first.html")
+    assert {"brief/brief.html", "summary/summary.html"} <= set(first)
+    [folder] = (cache / "docgen").glob("templates-*")
+    kept = sorted(folder.iterdir())
+    assert len(kept) == len(first)
+    assert _render_templates(REPO, cache, tmp_path / "second.html") == []
+    assert (tmp_path / "second.html").read_bytes() == (tmp_path / "first.html").read_bytes()
+    kept[0].write_bytes(kept[0].read_bytes()[:40])  # cut short
+    assert len(_render_templates(REPO, cache, tmp_path / "third.html")) == 1
+    assert (tmp_path / "third.html").read_bytes() == (tmp_path / "first.html").read_bytes()
+    assert _render_templates(REPO, cache, tmp_path / "fourth.html") == []
+
+
+def test_a_project_template_is_never_kept(tmp_path: Path) -> None:
+    """A project's own template compiles in every process; only docgen's are kept."""
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    for name in ("maroc-kazakhstan.md", "maroc-kazakhstan.en.md", "maroc-kazakhstan.i18n.yml"):
+        (project / "source" / name).write_bytes((REPO / "source" / name).read_bytes())
+    (project / "docgen.toml").write_text("", encoding="utf-8")
+    own = project / "templates" / "brief" / "brief.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("<p>{{ meta.title | tr }}</p>", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert "brief/brief.html" in _render_templates(project, cache, tmp_path / "a.html")
+    assert _render_templates(project, cache, tmp_path / "b.html") == ["brief/brief.html"]
+    assert "<p>" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    [folder] = (cache / "docgen").glob("templates-*")
+    import jinja2
+
+    from docgen.project import builtin_templates_dir
+
+    def kept(name: str, root: Path) -> Path:  # as FileSystemLoader names the file
+        filename = os.path.normpath(os.path.join(str(root), name))
+        return folder / f"{jinja2.BytecodeCache().get_cache_key(name, filename)}.jinja"
+
+    assert kept("summary/summary.html", builtin_templates_dir()).is_file()
+    assert not kept("brief/brief.html", project / "templates").exists()
+
+
 def test_weasyprint_loads_its_libraries_without_a_process_per_guessed_name() -> None:
     """``import weasyprint`` guesses library names; ctypes ran ldconfig, gcc and ld for
     each guess (about fifty processes). Through docgen: one ``ldconfig -p``, at most."""

@@ -12,11 +12,11 @@ byte strings and tuples, which loads with no parsing at all. This module makes t
 the first time WeasyPrint is imported, from the very declarations WeasyPrint passed, and
 hands the result to WeasyPrint's ``cffi.FFI()`` at every later import:
 
-- the file lives in the user's cache folder (``$XDG_CACHE_HOME/docgen``, else
-  ``~/.cache/docgen``), named by a digest of WeasyPrint's declarations module, of cffi's
-  version and of Python's: a new WeasyPrint, cffi or Python makes a new file, as a new
-  Python makes new bytecode. It derives from installed code only, never from a project or
-  an article, and changes no output (a test compares the PDFs made with and without it);
+- the file lives in the user's cache folder (``user_cache``), named by a digest of
+  WeasyPrint's declarations module, of cffi's version and of Python's: a new WeasyPrint,
+  cffi or Python makes a new file, as a new Python makes new bytecode. It derives from
+  installed code only, never from a project or an article, and changes no output (a test
+  compares the PDFs made with and without it);
 - it is read, not run: its one call is checked for shape and its arguments are read with
   ``ast.literal_eval``. Its content is trusted as Python trusts the bytecode beside its
   modules: the folder is the user's own;
@@ -34,12 +34,13 @@ import contextlib
 import functools
 import hashlib
 import importlib.util
-import os
+import io
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from ... import user_cache
 
 MODULE = "weasyprint.text.ffi"
 """The module whose ``cffi.FFI()`` is answered."""
@@ -55,25 +56,12 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def cache_dir() -> Path | None:
-    """Where the parsed declarations are kept: the user's cache folder, as the XDG Base
-    Directory specification says (a relative ``XDG_CACHE_HOME`` is ignored); ``None``
-    without a home folder."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:
-            return None
-    return Path(base) / "docgen"
-
-
 def entry_path() -> Path | None:
     """The file for the installed WeasyPrint, cffi and Python (``None`` if WeasyPrint's
     declarations module or a cache folder cannot be found)."""
     import cffi
 
-    folder = cache_dir()
+    folder = user_cache.folder()
     if folder is None:
         return None
 
@@ -178,23 +166,13 @@ def compiled() -> Iterator[None]:
 
 def _write(path: Path, csource: str) -> None:
     """``csource`` parsed by cffi and written as cffi's out-of-line ABI module (what
-    ``emit_python_code`` writes, without its console message) into ``path``, atomically: a
-    concurrent import reads the whole file or none. A second parse, once per installation:
-    WeasyPrint's own FFI object stays untouched."""
+    ``emit_python_code`` writes, without its console message) into ``path``. A second
+    parse, once per installation: WeasyPrint's own FFI object stays untouched."""
     import cffi
     from cffi import recompiler
 
     builder = cffi.FFI()
     builder.cdef(csource)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".weasyprint-ffi-", suffix=".py")
-        os.close(fd)
-        try:
-            recompiler.make_py_source(builder, _PREFIX + _digest(csource), name, verbose=False)
-            os.replace(name, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-    except OSError:
-        pass  # no writable cache folder: the declarations are parsed at every import
+    text = io.StringIO()
+    recompiler.make_py_source(builder, _PREFIX + _digest(csource), text, verbose=False)
+    user_cache.write(path, text.getvalue().encode("utf-8"))
