@@ -18,10 +18,11 @@ run, so their ratios hold on a shared, noisy machine even when the absolute time
 
 Python runs from compiled bytecode, as an installed docgen does (the bench keeps its own
 ``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` would otherwise make every run compile
-docgen's sources again), and docgen from WeasyPrint's C declarations as parsed once per
-installation (``formats/pdf/declarations.py``: the bench keeps its own ``XDG_CACHE_HOME``,
-written, as the bytecode, by the unmeasured first run; the rows without docgen never read
-it). Usage: ``python bench/bench_cold.py [-n 5]``. Needs pandoc for the
+docgen's sources again), and docgen with what it keeps in the user's cache folder
+(``user_cache.py``: WeasyPrint's C declarations as parsed, docgen's templates as compiled).
+The bench keeps its own ``XDG_CACHE_HOME``, filled, as the bytecode, by the unmeasured first
+run; the rows without docgen never read it; ``--no-user-cache`` keeps nothing there. Usage:
+``python bench/bench_cold.py [-n 5] [--no-user-cache]``. Needs pandoc for the
 pandoc rows.
 """
 
@@ -140,6 +141,12 @@ def summary_html(out: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--repeat", type=int, default=5)
+    parser.add_argument(
+        "--no-user-cache",
+        action="store_true",
+        help="keep nothing in docgen's user cache folder: WeasyPrint's C declarations parsed"
+        " and docgen's templates compiled in every docgen process",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="docgen-bench-cold-"))
     project = make_project(folder / "project")
@@ -157,6 +164,8 @@ def main() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    if args.no_user_cache:  # a file where the folder would be: nothing can be kept
+        (folder / "cache").write_text("not a folder", encoding="utf-8")
     rows: dict[str, list[list[str]]] = {
         "docgen pack (build --force -j 1)": [
             [*env_python, "-m", "docgen", "build", article, "--force", "-j", "1", "-q"]
