@@ -8,7 +8,6 @@ Templates resolve from the project's ``templates/`` first, then the built-ins, f
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -95,13 +94,14 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         code = self._code.get(bucket.key)
         kept = self._kept.get(bucket.key)
         if code is None and kept is not None:
-            with contextlib.suppress(OSError):
-                code = kept.read_bytes()
+            code = user_cache.read(kept)
         if code is not None:
             try:
                 bucket.bytecode_from_string(code)  # another source's checksum: left empty
             except Exception:  # noqa: BLE001 - a damaged file only means compiling again
                 bucket.reset()
+            if bucket.code is not None:  # in memory too: later environments, forked renders
+                self._code[bucket.key] = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = bucket.bytecode_to_string()
@@ -122,7 +122,11 @@ def _builtin_root() -> Path:
 
 def _kept_folder(environment: jinja2.Environment) -> Path | None:
     """The folder for docgen's compiled templates: named by everything the compiled code
-    depends on besides the template's source (whose checksum Jinja checks itself)."""
+    depends on besides the template's source (whose checksum Jinja checks itself).
+
+    That includes the source of every module defining a filter, test or global: Jinja
+    applies a filter to a literal while compiling (``{{ "a<b" | css_string }}`` compiles to
+    its result), so an edited filter must not leave its old result in kept code."""
     base = user_cache.folder()
     if base is None:
         return None
@@ -135,11 +139,37 @@ def _kept_folder(environment: jinja2.Environment) -> Path | None:
             repr(getattr(environment, setting))
             for setting in ("autoescape", "trim_blocks", "lstrip_blocks", "keep_trailing_newline")
         ),
+        repr(getattr(environment, "raw_html", None)),
         repr(sorted(environment.filters)),
         repr(sorted(environment.tests)),
+        repr(sorted(environment.globals)),
+        *_sources_digests(environment),
     ]
     digest = hashlib.sha256("\0".join(shape).encode()).hexdigest()[:32]
     return base / f"templates-{digest}"
+
+
+def _sources_digests(environment: jinja2.Environment) -> list[str]:
+    """The sha256 of each module's source that defines a filter, test or global of
+    ``environment`` (Jinja's own are named by its version already)."""
+    modules = {
+        getattr(value, "__module__", None)
+        for table in (environment.filters, environment.tests, environment.globals)
+        for value in table.values()
+    }
+    return [
+        _module_digest(name)
+        for name in sorted(m for m in modules if m and m.split(".")[0] == "docgen")
+    ]
+
+
+@functools.cache
+def _module_digest(name: str) -> str:
+    path = getattr(sys.modules.get(name), "__file__", None)
+    try:
+        return f"{name}:{hashlib.sha256(Path(path).read_bytes()).hexdigest()}" if path else name
+    except OSError:
+        return name
 
 
 _COMPILED = _CompiledTemplates()
@@ -176,6 +206,7 @@ def _environment(dirs: tuple[Path, ...], raw_html: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.raw_html = raw_html  # type: ignore[attr-defined]  # part of the kept code's key
     writer = HtmlWriter(raw_html=raw_html)
     env.globals["asset"] = lambda name: Markup(_resolve_in(dirs, name).as_uri())
     env.filters["tr"] = _translate

@@ -9,38 +9,97 @@ upgrade makes new files rather than reading stale ones:
 
 Nothing from a project or an article is ever kept here (a project's own templates are
 compiled again by every process), and nothing here changes an output: it only spares a
-cold process work it would otherwise redo. The folder is the user's own (made ``0700``),
-trusted as the bytecode is; a folder that cannot be made or written only means that work
-is redone.
+cold process work it would otherwise redo.
+
+Compiled templates are code that runs, so the folder is trusted only as far as it is the
+user's own, as Jinja's ``FileSystemBytecodeCache`` does for its default folder: ``docgen/``
+and each folder below it must be real folders (not links) owned by the user, with no access
+for others (made ``0700``; one the user owns with wider rights is narrowed first). A folder
+that fails this, or cannot be made or written, is neither read nor written: the work is
+redone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
 def folder() -> Path | None:
     """``$XDG_CACHE_HOME/docgen``, else ``~/.cache/docgen``, as the XDG Base Directory
-    specification says (a relative ``XDG_CACHE_HOME`` is ignored); ``None`` without a
-    home folder."""
+    specification says (a relative ``XDG_CACHE_HOME`` is ignored); ``None`` without an
+    absolute home folder. Not checked nor made here (``private``)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         try:
-            base = str(Path.home() / ".cache")
+            home = Path.home()
         except RuntimeError:
             return None
+        if not home.is_absolute():
+            return None
+        base = str(home / ".cache")
     return Path(base) / "docgen"
+
+
+def private(path: Path, make: bool = False) -> bool:
+    """Whether ``path`` and every folder between it and ``folder()`` are real folders of
+    this user's, closed to others (narrowed to ``0700`` when wider); with ``make``, missing
+    ones are made ``0700`` first."""
+    root = folder()
+    if root is None or not (path == root or path.is_relative_to(root)):
+        return False
+    chain = [root, *(root / part for part in _parts_below(path, root))]
+    try:
+        if make:
+            root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for step in chain:
+            if make:
+                with contextlib.suppress(FileExistsError):
+                    step.mkdir(mode=0o700)
+            found = os.lstat(step)
+            if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.geteuid():
+                return False
+            if stat.S_IMODE(found.st_mode) & 0o077:
+                os.chmod(step, 0o700)
+    except OSError:
+        return False
+    return True
+
+
+def _parts_below(path: Path, root: Path) -> list[str]:
+    parts = path.relative_to(root).parts
+    return [os.path.join(*parts[: i + 1]) for i in range(len(parts))]
+
+
+def read(path: Path) -> bytes | None:
+    """The bytes of the kept file ``path``, or ``None``: missing, not a regular file of this
+    user's, or in a folder that is not private."""
+    if not private(path.parent):
+        return None
+    try:
+        with open(path, "rb", opener=_no_links) as kept:
+            found = os.fstat(kept.fileno())
+            if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+                return None
+            return kept.read()
+    except OSError:
+        return None
+
+
+def _no_links(name: str, flags: int) -> int:
+    return os.open(name, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
 def write(path: Path, data: bytes) -> bool:
     """``data`` written to ``path`` atomically (a concurrent reader sees the whole file or
-    none), its folder made private if new; ``False`` if that cannot be done."""
+    none), in private folders (``private``, made if missing); ``False`` if that cannot be
+    done."""
+    if not private(path.parent, make=True):
+        return False
     try:
-        for made in (path.parent.parent, path.parent):  # the user's folders stay private
-            made.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from docgen.model import Block, Paragraph, Section, plain_text
+# The suite never reads nor fills the user's own cache folder (``docgen.user_cache``), in
+# this process or in the processes its tests start: a file kept there by an earlier run
+# would decide which path a test takes. Set before docgen is imported.
+_USER_CACHE = tempfile.mkdtemp(prefix="docgen-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
+atexit.register(shutil.rmtree, _USER_CACHE, True)
+
+from docgen.model import Block, Paragraph, Section, plain_text  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "source" / "maroc-kazakhstan.md"

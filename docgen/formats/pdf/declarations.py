@@ -35,6 +35,7 @@ import functools
 import hashlib
 import importlib.util
 import io
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,10 +82,12 @@ def entry_path() -> Path | None:
 def read_entry(path: Path) -> Any | None:
     """The ``_cffi_backend.FFI`` the file at ``path`` describes, or ``None`` when it is
     missing or not exactly the one call ``emit_python_code`` writes."""
+    data = user_cache.read(path)
+    if data is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-        tree = ast.parse(text)
-    except (OSError, ValueError, SyntaxError):
+        tree = ast.parse(data.decode("utf-8"))
+    except (ValueError, SyntaxError):
         return None
     match tree.body:
         case [
@@ -101,7 +104,7 @@ def read_entry(path: Path) -> Any | None:
             try:
                 arguments = {str(k.arg): ast.literal_eval(k.value) for k in keywords}
                 ffi = _compiled_class()(name, **arguments)
-            except (ValueError, TypeError, SyntaxError, ImportError):
+            except Exception:  # noqa: BLE001 - a damaged file only means parsing again
                 return None
             ffi.declared = name
             return ffi
@@ -121,6 +124,27 @@ def _compiled_class() -> type:
         def cdef(self, csource: str, override: bool = False, **options: object) -> None:
             if override or options or _PREFIX + _digest(csource) != self.declared:
                 raise Mismatch("WeasyPrint's C declarations differ from the parsed ones")
+
+        def dlopen(self, name: Any, flags: int = 0) -> Any:
+            """A library as ``cffi.FFI.dlopen`` finds it (``cffi.api._load_backend_lib``):
+            a name holding a dot or a slash is tried as given first, then every name is
+            looked up with ``ctypes.util.find_library`` (Homebrew's folders, for one, are
+            known to it and not to the dynamic loader)."""
+            first: OSError | None = None
+            if not isinstance(name, str) or "." in name or "/" in name or os.sep in name:
+                try:
+                    return super().dlopen(name, flags)
+                except OSError as exc:
+                    if not isinstance(name, str):
+                        raise
+                    first = exc
+            import ctypes.util
+
+            path = ctypes.util.find_library(name)
+            if path is None:
+                found = f"ctypes.util.find_library() did not manage to locate {name!r}"
+                raise OSError(f"{first}.  Additionally, {found}" if first else found)
+            return super().dlopen(path, flags)
 
     return CompiledFFI
 
@@ -145,13 +169,19 @@ def compiled() -> Iterator[None]:
             recorded.append(None if args or kwargs else csource)
             super().cdef(csource, *args, **kwargs)
 
-    def answer(*args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1).f_globals.get("__name__")
-        if caller != MODULE or args or kwargs:
-            return real(*args, **kwargs)
-        return loaded if loaded is not None else Recording()
+    class Answering(real):  # type: ignore[misc, valid-type]
+        """``cffi.FFI`` while WeasyPrint imports: a class still (``isinstance`` and
+        subclasses elsewhere keep working); only ``weasyprint.text.ffi``'s own call gets
+        the kept declarations, or the recording FFI."""
 
-    cffi.FFI = answer
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            if cls is not Answering:
+                return super().__new__(cls)
+            if args or kwargs or sys._getframe(1).f_globals.get("__name__") != MODULE:
+                return real(*args, **kwargs)
+            return loaded if loaded is not None else Recording()
+
+    cffi.FFI = Answering
     try:
         yield
     except Mismatch:
@@ -161,7 +191,9 @@ def compiled() -> Iterator[None]:
     finally:
         cffi.FFI = real
     if loaded is None and len(recorded) == 1 and recorded[0] is not None:
-        _write(path, recorded[0])
+        # Declarations cffi accepts but cannot write out (``#define X ...``): no file.
+        with contextlib.suppress(Exception):
+            _write(path, recorded[0])
 
 
 def _write(path: Path, csource: str) -> None:

@@ -25,6 +25,7 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
@@ -94,14 +95,18 @@ def import_weasyprint() -> ModuleType:
 
     from . import declarations
 
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    for _attempt in ("kept declarations", "declarations parsed and kept anew"):
-        try:
-            with linker_cache(), declarations.compiled():
-                return importlib.import_module("weasyprint")
-        except declarations.Mismatch:  # stale, and removed: the second attempt parses
-            continue
-        except OSError:
-            break
-    return importlib.import_module("weasyprint")
+    with _IMPORTING:  # one thread patches ``find_library`` and ``cffi.FFI`` at a time
+        if "weasyprint" in sys.modules:
+            return sys.modules["weasyprint"]
+        for _attempt in ("kept declarations", "declarations parsed and kept anew"):
+            try:
+                with linker_cache(), declarations.compiled():
+                    return importlib.import_module("weasyprint")
+            except declarations.Mismatch:  # stale, and removed: the second attempt parses
+                continue
+            except OSError:
+                break
+        return importlib.import_module("weasyprint")
+
+
+_IMPORTING = threading.RLock()
