@@ -557,6 +557,29 @@ def test_builtin_templates_compiled_once_are_kept_for_the_next_process(tmp_path:
     assert _render_templates(REPO, cache, tmp_path / "fourth.html") == []
 
 
+def test_kept_templates_once_read_stay_in_memory(tmp_path: Path) -> None:
+    """Read from disk once, docgen's compiled templates stay in the process's memory too:
+    the environments made later (one per job) and the renders forked from it take them
+    from there, not from the disk again."""
+    cache = tmp_path / "cache"
+    _render_templates(REPO, cache, tmp_path / "first.html")  # compiles and keeps them
+    probe = (
+        "from docgen import templates\n"
+        "templates.precompile_builtins(['brief/brief.html', 'summary/summary.html'])\n"
+        "print(len(templates._COMPILED._code))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
+    )
+    [folder] = (cache / "docgen").glob("templates-*")
+    assert int(done.stdout) >= 3
+    assert int(done.stdout) <= len(list(folder.iterdir()))
+
+
 def test_a_project_template_is_never_kept(tmp_path: Path) -> None:
     """A project's own template compiles in every process; only docgen's are kept."""
     project = tmp_path / "project"
