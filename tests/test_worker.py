@@ -127,3 +127,56 @@ def test_a_stop_during_a_child_setup_leaves_no_folder_and_no_process(
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["stopped", raised, "0"]
     assert list(tmp_path.iterdir()) == []
+
+
+SIBLINGS = """
+import os, threading, time
+from docgen import worker
+
+real_pipe = os.pipe
+made = threading.Event()
+pipes_of_a = []
+
+def pipe():
+    fds = real_pipe()
+    if threading.current_thread().name == "A":
+        pipes_of_a.append(fds)
+        if len(pipes_of_a) == 2:  # both of A's pipes open, A not yet forked nor registered
+            made.set()
+            time.sleep(0.5)  # B sets up its own child meanwhile
+    return fds
+
+os.pipe = pipe
+children = {}
+
+def make(name):
+    if name == "B":
+        made.wait()
+    children[name] = worker._Child()
+
+threads = [threading.Thread(target=make, args=(n,), name=n) for n in ("A", "B")]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+os.pipe = real_pipe
+closing = threading.Thread(target=children["A"].close)  # end of input: A leaves by itself
+closing.start()
+closing.join(10)
+print("A left" if not closing.is_alive() else "A kept waiting")
+children["B"].close(kill=True)
+closing.join()
+"""
+
+
+def test_a_sibling_child_never_holds_another_childs_input_open() -> None:
+    """Two threads of one process (a Dask worker's) set up render children at once: the
+    second child is forked only once the first is registered, so it never inherits the
+    first one's input, and the first sees the end of its input when its parent closes it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", SIBLINGS], check=True, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "A left", done.stdout + done.stderr
