@@ -79,6 +79,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code: dict[str, bytes] = {}
         self._kept: dict[str, Path] = {}
         """The disk file of each bucket key of a built-in template seen by ``get_bucket``."""
+        self._pruned: set[Path] = set()
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
@@ -107,8 +108,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         code = bucket.bytecode_to_string()
         self._code[bucket.key] = code
         kept = self._kept.get(bucket.key)
-        if kept is not None:
-            user_cache.write(kept, code)
+        if kept is not None and user_cache.write(kept, code) and kept.parent not in self._pruned:
+            self._pruned.add(kept.parent)  # once per process: older docgens' templates
+            user_cache.prune("templates-", kept.parent)
 
 
 def _is_builtin(filename: str) -> bool:

@@ -11,6 +11,10 @@ Nothing from a project or an article is ever kept here (a project's own template
 compiled again by every process), and nothing here changes an output: it only spares a
 cold process work it would otherwise redo.
 
+Entries age out: each read touches the file it read, and a process that writes a new entry
+removes those of the same kind (``prune``) that nothing read for ``UNUSED_DAYS`` days (older
+WeasyPrints, docgens, Pythons), and temporary files a killed writer left.
+
 Compiled templates are code that runs, so the folder is trusted only as far as it is the
 user's own, as Jinja's ``FileSystemBytecodeCache`` does for its default folder: ``docgen/``
 and each folder below it must be real folders (not links) owned by the user, with no access
@@ -23,9 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+UNUSED_DAYS = 30
+"""An entry nothing read for this long is removed when a new one of its kind is written."""
+
+STRAY_HOURS = 1
+"""A temporary file older than this was left by a writer that was killed."""
 
 
 def folder() -> Path | None:
@@ -84,7 +96,10 @@ def read(path: Path) -> bytes | None:
             found = os.fstat(kept.fileno())
             if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
                 return None
-            return kept.read()
+            data = kept.read()
+            with contextlib.suppress(OSError):
+                os.utime(kept.fileno())  # in use: ``prune`` leaves it
+            return data
     except OSError:
         return None
 
@@ -111,3 +126,42 @@ def write(path: Path, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def prune(prefix: str, current: Path, now: float | None = None) -> list[Path]:
+    """Remove the entries of ``folder()`` named ``prefix…`` other than ``current`` that
+    nothing read or wrote for ``UNUSED_DAYS`` (a folder's age is its newest file's), and the
+    temporary files older than ``STRAY_HOURS`` in ``folder()`` and in ``current``. Returns
+    what was removed. Only in a private folder; anything that cannot be removed stays."""
+    root = folder()
+    if root is None or not private(root):
+        return []
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in root.iterdir():
+            mine = entry.name.startswith(prefix) and entry != current
+            if mine and now - _newest(entry) > UNUSED_DAYS * 86400:
+                _remove(entry)
+                removed.append(entry)
+        for place in (root, current if current.is_dir() else root):
+            for entry in place.glob(".*"):
+                if now - entry.lstat().st_mtime > STRAY_HOURS * 3600:
+                    _remove(entry)
+                    removed.append(entry)
+    return removed
+
+
+def _newest(entry: Path) -> float:
+    found = entry.lstat()
+    if not stat.S_ISDIR(found.st_mode):
+        return found.st_mtime
+    return max([found.st_mtime, *(child.lstat().st_mtime for child in entry.iterdir())])
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            entry.unlink()

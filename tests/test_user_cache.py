@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,32 @@ def test_declarations_cffi_cannot_write_out_only_mean_no_file(tmp_path: Path) ->
     env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path)}
     subprocess.run([sys.executable, "-c", probe], check=True, env=env, capture_output=True)
     assert not list((tmp_path / "docgen").glob("weasyprint-ffi-*"))
+
+
+def test_entries_nothing_read_for_a_month_are_pruned(cache: Path) -> None:
+    """Writing a new entry removes the entries of its kind nothing used for
+    ``UNUSED_DAYS`` and temporary files a killed writer left; a read keeps an entry."""
+    day = 86400.0
+    old_folder, used_folder = cache / "templates-old", cache / "templates-used"
+    for made in (old_folder / "a.jinja", used_folder / "a.jinja", cache / "weasyprint-ffi-old"):
+        assert user_cache.write(made, b"x")
+    stray = cache / ".weasyprint-ffi-new.tmp1"
+    stray.write_bytes(b"half")
+    now = time.time() + 40 * day
+    for path in (old_folder / "a.jinja", old_folder, used_folder / "a.jinja", used_folder):
+        os.utime(path, (now - 40 * day, now - 40 * day))
+    os.utime(stray, (now - 2 * 3600, now - 2 * 3600))
+    os.utime(used_folder / "a.jinja", (now - day, now - day))  # as a read does
+    current = cache / "templates-new"
+    assert user_cache.write(current / "a.jinja", b"x")
+    removed = user_cache.prune("templates-", current, now=now)
+    assert sorted(removed) == sorted([old_folder, stray])
+    assert used_folder.exists() and (cache / "weasyprint-ffi-old").exists() and current.exists()
+
+
+def test_a_read_marks_an_entry_used(cache: Path) -> None:
+    kept = cache / "templates-x" / "a.jinja"
+    assert user_cache.write(kept, b"x")
+    os.utime(kept, (1.0, 1.0))
+    assert user_cache.read(kept) == b"x"
+    assert time.time() - kept.stat().st_mtime < 60

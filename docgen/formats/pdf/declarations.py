@@ -207,4 +207,5 @@ def _write(path: Path, csource: str) -> None:
     builder.cdef(csource)
     text = io.StringIO()
     recompiler.make_py_source(builder, _PREFIX + _digest(csource), text, verbose=False)
-    user_cache.write(path, text.getvalue().encode("utf-8"))
+    if user_cache.write(path, text.getvalue().encode("utf-8")):
+        user_cache.prune("weasyprint-ffi-", path)  # an older WeasyPrint's, cffi's, Python's
