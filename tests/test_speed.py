@@ -212,6 +212,19 @@ def test_a_missed_prediction_searches_on() -> None:
     assert fit.next_size(tried) is None  # type: ignore[arg-type]
 
 
+def _python(script: str, *args: str, cache: Path) -> str:
+    """The output of a fresh Python running ``script`` with this checkout's docgen and
+    ``cache`` as the user's cache folder (``docgen.user_cache``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
+    )
+    return done.stdout
+
+
 WARM_THEN_RENDER = """
 import sys
 from pathlib import Path
@@ -243,14 +256,8 @@ def _declarations_parsed_by_renders(warm: bool, cache: Path) -> list[str]:
     WeasyPrint itself first, so its declarations are parsed as WeasyPrint parses them, not
     loaded already parsed (``declarations``, whose arrays need no parsing at all); ``cache``
     is a new cache folder all the same."""
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_THEN_RENDER, str(REPO), "warm" if warm else "cold"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
-    )
-    parsed: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    out = _python(WARM_THEN_RENDER, str(REPO), "warm" if warm else "cold", cache=cache)
+    parsed: list[str] = ast.literal_eval(out.strip().splitlines()[-1])
     return parsed
 
 
@@ -292,15 +299,9 @@ print(type(ffi).__name__, "pycparser" in sys.modules)
 def _import_weasyprint(cache: Path) -> tuple[str, bool]:
     """The class of WeasyPrint's FFI object in a fresh process importing it with ``cache``
     as the cache folder, and whether that process imported pycparser (cffi's C parser)."""
-    done = subprocess.run(
-        [sys.executable, "-c", IMPORT_WEASYPRINT],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
-    )
-    assert done.stdout.count("\n") == 1, done.stdout  # cffi prints nothing of its own
-    name, parsed = done.stdout.split()
+    out = _python(IMPORT_WEASYPRINT, cache=cache)
+    assert out.count("\n") == 1, out  # cffi prints nothing of its own
+    name, parsed = out.split()
     return name, parsed == "True"
 
 
@@ -528,14 +529,8 @@ print(sorted(name for name in compiled if name))
 def _render_templates(project: Path, cache: Path, out: Path) -> list[str]:
     """The templates a fresh process compiled to make the seed's brief and sheet HTML
     (written to ``out``), with ``cache`` as the user's cache folder."""
-    done = subprocess.run(
-        [sys.executable, "-c", RENDER_TEMPLATES, str(project), str(out)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
-    )
-    compiled: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    printed = _python(RENDER_TEMPLATES, str(project), str(out), cache=cache)
+    compiled: list[str] = ast.literal_eval(printed.strip().splitlines()[-1])
     return compiled
 
 
@@ -568,16 +563,9 @@ def test_kept_templates_once_read_stay_in_memory(tmp_path: Path) -> None:
         "templates.precompile_builtins(['brief/brief.html', 'summary/summary.html'])\n"
         "print(len(templates._COMPILED._code))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)},
-    )
+    in_memory = int(_python(probe, cache=cache))
     [folder] = (cache / "docgen").glob("templates-*")
-    assert int(done.stdout) >= 3
-    assert int(done.stdout) <= len(list(folder.iterdir()))
+    assert 3 <= in_memory <= len(list(folder.iterdir()))
 
 
 def test_a_project_template_is_never_kept(tmp_path: Path) -> None:
@@ -622,12 +610,9 @@ def test_weasyprint_loads_its_libraries_without_a_process_per_guessed_name(
         "assert ffi.pango is not None and ffi.harfbuzz is not None\n"
         "print(len(spawned))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path)}
     for _kept in (False, True):
-        done = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
-        )
-        assert int(done.stdout.strip()) <= 1, done.stdout
+        out = _python(probe, cache=tmp_path)
+        assert int(out.strip()) <= 1, out
     assert list((tmp_path / "docgen").glob("weasyprint-ffi-*.py"))  # the second one kept
 
 
