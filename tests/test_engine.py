@@ -6,6 +6,7 @@ leave the outputs as they should."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -803,3 +804,58 @@ def test_docgen_code_is_part_of_every_cache_key(tmp_path: Path) -> None:
         (before + tree_digest(builtin_templates_dir(), "*")).encode()
     ).hexdigest()
     assert builtin_digest() == expected
+
+
+def test_a_document_loaded_by_an_earlier_job_is_the_one_this_job_would_load(
+    tmp_path: Path,
+) -> None:
+    """Jobs of one process reuse a document loaded from the same bytes in the same
+    language (``job._loaded``), moved to their own folder: it equals the document loaded
+    there, language images and translation included; the folder shows only in its paths."""
+    from docgen import loading
+    from docgen.engine import job as job_module
+    from docgen.engine.inputs import InputReader
+    from docgen.engine.job import ARTICLE, PROJECT, job_folder
+    from docgen.model import Document, iter_images
+    from docgen.project import load_project
+    from docgen.theme import load_theme
+
+    (tmp_path / "docgen.toml").write_text("[docgen]\n", encoding="utf-8")
+    source = tmp_path / "source"
+    source.mkdir()
+    article = source / "note.md"
+    article.write_text(
+        "---\ntitle: {fr: Note, en: Note}\nauthor: {name: Jeanne Martin}\n"
+        "date: 2026-03-14\nlang: fr\n---\n\n# Partie\n\nTexte ![Carte](carte.png) fin.\n",
+        encoding="utf-8",
+    )
+    (source / "note.en.md").write_text("# Part\n\nText ![Map](carte.png) end.\n", "utf-8")
+    for name in ("carte.png", "carte.en.png"):
+        Image.new("RGB", (40, 20), "navy").save(source / name)
+    project = load_project(tmp_path)
+    reader = InputReader(project, load_theme(project))
+
+    def load(root: Path, job: Job) -> Document:
+        there = load_project(root / PROJECT)
+        return loading.load_with_warnings(root / job.source, job.lang, there)[0]
+
+    def never() -> Document:
+        raise AssertionError("loaded again")
+
+    for lang, shown in (("fr", "carte.png"), ("en", "carte.en.png")):
+        job = Job(
+            article="note",
+            product="brief",
+            fmt="pdf",
+            lang=lang,
+            output=f"brief.{lang}.pdf",
+            source=reader.name(article, source),
+            files=reader.files(api.load(article, lang)),
+        )
+        with job_folder(job, (PROJECT, ARTICLE), "docgen-test-") as first:
+            kept = job_module._loaded(first, job, functools.partial(load, first, job))
+        with job_folder(job, (PROJECT, ARTICLE), "docgen-test-") as second:
+            moved = job_module._loaded(second, job, never)
+            assert moved == load(second, job)
+            assert moved.path.is_relative_to(second) and moved != kept
+        assert [image.src for image, _line in iter_images(moved)] == [shown]

@@ -19,14 +19,19 @@ import functools
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DocgenError, Location, Problem
 from ..formats import Output
 from ..pack.names import unsafe_name_reason
 from ..version import __version__
+
+if TYPE_CHECKING:
+    from ..model import Document
 
 PROJECT = "project"
 ARTICLE = "article"
@@ -159,7 +164,11 @@ def _render_in(root: Path, job: Job) -> JobResult:
 
     project = load_project(root / PROJECT)
     theme = load_theme(project)
-    doc, _warnings = loading.load_with_warnings(root / job.source, job.lang or None, project)
+    doc = _loaded(
+        root,
+        job,
+        lambda: loading.load_with_warnings(root / job.source, job.lang or None, project)[0],
+    )
     edition = loading.edition_of(doc, job.product, project, draft=job.draft)
     options = RenderOptions(
         project,
@@ -180,6 +189,41 @@ def _render_in(root: Path, job: Job) -> JobResult:
     result = run_limited(render_with, args, limit, Path(job.output), doc.path)
     warnings = tuple(virtual(p, root) for p in result.warnings)
     return JobResult(result.outputs, warnings)
+
+
+MAX_LOADED = 8
+"""Documents ``_loaded`` keeps per process (an article's languages, a few articles)."""
+
+_LOADED: dict[tuple[object, ...], tuple[Path, Document]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _loaded(root: Path, job: Job, load: Callable[[], Document]) -> Document:
+    """The job's document, loaded and typeset from its folder by ``load`` — or the one an
+    earlier job of this process loaded from the same input bytes in the same language,
+    moved to this job's folder.
+
+    Loading is a pure function of those bytes (a build's jobs of one article and language,
+    the brief and the report, or the sheet in both formats, carry the same ones); of the
+    folder, the document keeps only its paths (``path``, ``body_path``), which are moved.
+    A load that fails is not kept: the next job fails the same way, on its own."""
+    key = (tuple(sorted(job.inputs().items())), job.source, job.lang)
+    with _LOADED_LOCK:
+        found = _LOADED.get(key)
+    if found is None:
+        doc = load()
+        with _LOADED_LOCK:
+            if len(_LOADED) >= MAX_LOADED:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = (root, doc)
+        return doc
+    then, doc = found
+    body = doc.body_path
+    return replace(
+        doc,
+        path=root / doc.path.relative_to(then),
+        body_path=None if body is None else root / body.relative_to(then),
+    )
 
 
 def virtual(problem: Problem, root: Path) -> Problem:
