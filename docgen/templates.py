@@ -68,32 +68,33 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     them — one per search path, so one per build job — and renders forked after
     ``precompile_builtins`` inherit docgen's own templates compiled.
 
-    docgen's own templates (those under ``builtin_templates_dir``) are also kept on disk, in
-    the user's cache folder (``user_cache``), as Python keeps bytecode: a cold build's render
-    would otherwise compile the brief's and the sheet's again, about 50 ms of CPU. They
-    derive from installed files alone; the folder's name digests Jinja's, Python's and
-    docgen's versions and the environment's settings, which all shape the compiled code. A
-    project's own templates are never written: each process compiles them again."""
+    Code is kept by the environment's shape too (``_shape``): environments whose settings
+    or filters differ never share it. docgen's own templates (those under
+    ``builtin_templates_dir``) are also kept on disk, in the user's cache folder
+    (``user_cache``), as Python keeps bytecode: a cold build's render would otherwise
+    compile the brief's and the sheet's again, about 50 ms of CPU. They derive from
+    installed files alone. A project's own templates are never written: each process
+    compiles them again."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
-        self._kept: dict[str, Path] = {}
-        """The disk file of each bucket key of a built-in template seen by ``get_bucket``."""
+        """Compiled code by environment shape (``_shape``) and bucket key."""
+        self._builtin: set[str] = set()
+        """The bucket keys of docgen's own templates, as ``get_bucket`` saw them."""
         self._pruned: set[Path] = set()
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
         key = self.get_cache_key(name, filename)
-        if key not in self._kept and filename and _is_builtin(filename):
-            folder = _kept_folder(environment)
-            if folder is not None:
-                self._kept[key] = folder / f"{key}.jinja"
+        if key not in self._builtin and filename and _is_builtin(filename):
+            self._builtin.add(key)
         return super().get_bucket(environment, name, filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        kept = self._kept.get(bucket.key)
+        shape = _shape(bucket.environment)
+        code = self._code.get(f"{shape}/{bucket.key}")
+        kept = self._kept(bucket, shape)
         if code is None and kept is not None:
             code = user_cache.read(kept)
         if code is not None:
@@ -102,15 +103,24 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             except Exception:  # noqa: BLE001 - a damaged file only means compiling again
                 bucket.reset()
             if bucket.code is not None:  # in memory too: later environments, forked renders
-                self._code[bucket.key] = code
+                self._code[f"{shape}/{bucket.key}"] = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        shape = _shape(bucket.environment)
         code = bucket.bytecode_to_string()
-        self._code[bucket.key] = code
-        kept = self._kept.get(bucket.key)
+        self._code[f"{shape}/{bucket.key}"] = code
+        kept = self._kept(bucket, shape)
         if kept is not None and user_cache.write(kept, code) and kept.parent not in self._pruned:
             self._pruned.add(kept.parent)  # once per process: older docgens' templates
             user_cache.prune("templates-", kept.parent)
+
+    def _kept(self, bucket: jinja2.bccache.Bucket, shape: str) -> Path | None:
+        """The disk file of a built-in template's compiled code (``None`` for a project's
+        own template, or without a cache folder)."""
+        base = user_cache.folder()
+        if bucket.key not in self._builtin or base is None:
+            return None
+        return base / f"templates-{shape}" / f"{bucket.key}.jinja"
 
 
 def _is_builtin(filename: str) -> bool:
@@ -122,16 +132,16 @@ def _builtin_root() -> Path:
     return builtin_templates_dir().resolve()
 
 
-def _kept_folder(environment: jinja2.Environment) -> Path | None:
-    """The folder for docgen's compiled templates: named by everything the compiled code
-    depends on besides the template's source (whose checksum Jinja checks itself).
-
-    That includes the source of every module defining a filter, test or global: Jinja
-    applies a filter to a literal while compiling (``{{ "a<b" | css_string }}`` compiles to
-    its result), so an edited filter must not leave its old result in kept code."""
-    base = user_cache.folder()
-    if base is None:
-        return None
+def _shape(environment: jinja2.Environment) -> str:
+    """A digest of everything the compiled code depends on besides the template's source
+    (whose checksum Jinja checks itself): Jinja's, Python's and docgen's versions, the
+    environment's class and settings, and the source of every module defining a filter,
+    test or global — Jinja applies a filter to a literal while compiling (``{{ "a<b" |
+    css_string }}`` compiles to its result), so an edited filter must not leave its old
+    result in kept code. Computed once per environment."""
+    known: str | None = getattr(environment, "docgen_shape", None)
+    if known is not None:
+        return known
     shape = [
         jinja2.__version__,
         sys.implementation.cache_tag,
@@ -148,7 +158,8 @@ def _kept_folder(environment: jinja2.Environment) -> Path | None:
         *_sources_digests(environment),
     ]
     digest = hashlib.sha256("\0".join(shape).encode()).hexdigest()[:32]
-    return base / f"templates-{digest}"
+    environment.docgen_shape = digest  # type: ignore[attr-defined]
+    return digest
 
 
 def _sources_digests(environment: jinja2.Environment) -> list[str]:

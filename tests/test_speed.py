@@ -636,3 +636,17 @@ def test_the_linker_cache_lookup_agrees_with_ctypes() -> None:
     with libraries.linker_cache():
         assert ctypes.util.find_library is not original
     assert ctypes.util.find_library is original
+
+
+def test_environments_that_compile_differently_never_share_compiled_code() -> None:
+    """Kept code is filed by the environment's shape: raw HTML allowed or not (the
+    ``inlines`` filter differs) gives another shape, the same settings over other folders
+    (one environment per job) the same one."""
+    from docgen import templates
+    from docgen.project import builtin_templates_dir
+
+    plain = templates._environment((builtin_templates_dir(),), False)
+    raw = templates._environment((builtin_templates_dir(),), True)
+    other_folders = templates._environment((REPO / "tests", builtin_templates_dir()), False)
+    assert templates._shape(plain) != templates._shape(raw)
+    assert templates._shape(plain) == templates._shape(other_folders)

@@ -170,9 +170,10 @@ def compiled() -> Iterator[None]:
             super().cdef(csource, *args, **kwargs)
 
     class Answering(real):  # type: ignore[misc, valid-type]
-        """``cffi.FFI`` while WeasyPrint imports: a class still (``isinstance`` and
-        subclasses elsewhere keep working); only ``weasyprint.text.ffi``'s own call gets
-        the kept declarations, or the recording FFI."""
+        """``cffi.FFI`` while WeasyPrint imports: a class still, so that another thread's
+        subclass or ``isinstance`` meanwhile raises no error (though ``isinstance`` of a
+        plain FFI then answers no); only ``weasyprint.text.ffi``'s own call gets the
+        kept declarations, or the recording FFI."""
 
         def __new__(cls, *args: Any, **kwargs: Any) -> Any:
             if cls is not Answering:
