@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 WARMING = threading.Lock()
-"""Held while a backend warms up (``engine.executors.warm``) and around every fork."""
+"""Held while a backend warms up (``engine.executors.warm``) and around every render
+child's setup, its fork included (``no_warming``)."""
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
@@ -73,8 +74,9 @@ def stop_signals_deferred() -> Iterator[None]:
 
 @contextlib.contextmanager
 def no_warming() -> Iterator[None]:
-    """Held around a render's fork: in a process with several threads (a Dask worker),
-    no thread forks while another is warming, since the child would inherit the layout
-    engine's locks held and wait on them until its time limit."""
+    """Held around a render child's setup, its fork included: in a process with several
+    threads (a Dask worker), no thread forks while another is warming, since the child
+    would inherit the layout engine's locks held and wait on them until its time limit,
+    nor while another sets up a child of its own (``worker._Child``)."""
     with WARMING:
         yield

@@ -63,7 +63,7 @@ def private(path: Path, make: bool = False) -> bool:
     root = folder()
     if root is None or not (path == root or path.is_relative_to(root)):
         return False
-    chain = [root, *(root / part for part in _parts_below(path, root))]
+    chain = [step for step in reversed((path, *path.parents)) if step.is_relative_to(root)]
     try:
         if make:
             root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -79,11 +79,6 @@ def private(path: Path, make: bool = False) -> bool:
     except OSError:
         return False
     return True
-
-
-def _parts_below(path: Path, root: Path) -> list[str]:
-    parts = path.relative_to(root).parts
-    return [os.path.join(*parts[: i + 1]) for i in range(len(parts))]
 
 
 def read(path: Path) -> bytes | None:

@@ -166,11 +166,11 @@ class _Child:
             # A stop signal during the setup is acted on once the child is whole (then it is
             # closed below, as a registered child), never between a scratch folder made and
             # a child forked to own it.
-            # And no other thread forks while this child's pipes are open but not yet
-            # registered (``_FORKING``): its child would keep this one's input open, and
-            # this one would never see the end of it (``_after_fork`` closes only the
-            # registered children's pipes).
-            with stop_signals_deferred(), _FORKING:
+            # And the whole setup holds the fork lock (``no_warming``), not the fork alone:
+            # no other thread forks while this child's pipes are open but not yet
+            # registered, or its child would keep this one's input open, and this one would
+            # never see the end of it (``_after_fork`` closes the registered children's).
+            with stop_signals_deferred(), no_warming():
                 self.scratch = tempfile.mkdtemp(prefix="docgen-render-")
                 requests_r, requests_w = os.pipe()
                 fds += (requests_r, requests_w)
@@ -211,8 +211,7 @@ class _Child:
         gc.freeze()
         pid = -1
         try:
-            with no_warming():
-                pid = os.fork()
+            pid = os.fork()
         finally:
             if pid != 0 and thaw:
                 gc.unfreeze()
@@ -250,9 +249,6 @@ class _Child:
 
 _children: set[_Child] = set()
 """Every live child this process forked, for ``_after_fork``."""
-
-_FORKING = threading.Lock()
-"""Held from a child's pipes made to its registration in ``_children``, fork included."""
 
 
 def _forget(child: _Child) -> None:
@@ -334,9 +330,8 @@ def _after_fork() -> None:
     """In a forked child (a pool worker, a render child): the parent's children and session
     are the parent's. Their pipes are closed here, so that a child sees the end of its
     input when its own parent closes it, not when every inheritor has."""
-    global _session, _FORKING  # noqa: PLW0603
+    global _session  # noqa: PLW0603
     _session = None
-    _FORKING = threading.Lock()  # the parent's forking thread held it: not this process's
     for child in list(_children):
         _forget(child)
     _children.clear()
